@@ -1,0 +1,40 @@
+# HRMS Lite. `make run` serves the app, `make test` runs the whole test suite;
+# both set everything up first (virtualenv, pinned dependencies, local settings).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test setup lint check clean
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py bootstrap_demo --url http://127.0.0.1:$(PORT)/
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed .env
+
+lint: setup
+	$(BIN)/ruff check .
+
+check: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "HRMS Lite needs Python 3.11 (found " + sys.version.split()[0] + "). Set PYTHON=/path/to/python3.11.")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Local settings for development: DEBUG on and a random secret key. Never committed.
+.env:
+	@$(PYTHON) -c 'import secrets; print("# Written by make for local development; never commit it.\nDEBUG=true\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env (DEBUG on, random SECRET_KEY)."
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,69 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Department, Employee
+from .services import EMPLOYEE_FIELDS
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name"]
+        error_messages = {"name": {"required": "Enter a department name."}}
+
+
+class EmployeeForm(forms.ModelForm):
+    class Meta:
+        model = Employee
+        fields = EMPLOYEE_FIELDS
+        widgets = {
+            "employee_id": forms.TextInput(attrs={"autocapitalize": "characters"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel"}),
+            "date_joined": DATE_WIDGET,
+            "date_left": DATE_WIDGET,
+        }
+        help_texts = {"date_left": "Leave empty while the employee works here."}
+        error_messages = {
+            "employee_id": {"required": "Enter an employee code, for example EMP-001."},
+            "full_name": {"required": "Enter the employee's full name."},
+            "email": {
+                "required": "Enter the employee's email address.",
+                "invalid": "Enter a valid email address, for example jane@example.com.",
+            },
+            "department": {
+                "required": "Choose a department.",
+                "invalid_choice": (
+                    "That department does not exist (any more). Choose one from the list."
+                ),
+            },
+            "date_joined": {
+                "required": "Enter the date the employee joined.",
+                "invalid": "Enter the joining date as YYYY-MM-DD.",
+            },
+            "date_left": {"invalid": "Enter the leaving date as YYYY-MM-DD."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].empty_label = "Choose a department"
+        if not self.instance.pk:
+            self.fields["date_joined"].initial = timezone.localdate
+
+    def clean_employee_id(self):
+        return self.cleaned_data["employee_id"].upper()
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+
+class DeactivateForm(forms.Form):
+    date_left = forms.DateField(
+        label="Last working day",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Leave empty to use today.",
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
+    )

@@ -1,0 +1,127 @@
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Trim, Upper
+from django.urls import reverse
+from django.utils import timezone
+
+employee_code_validator = RegexValidator(
+    r"^[A-Za-z0-9_-]+\Z",
+    "Use only letters, digits, “-” and “_” (for example EMP-001).",
+    code="invalid_code",
+)
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="department_name_unique_ci",
+                violation_error_message="A department with this name already exists.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") & Q(name=Trim("name")),
+                name="department_name_trimmed",
+                violation_error_message="Enter a department name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("employees:list") + f"?department={self.pk}"
+
+    def validate_constraints(self, exclude=None):
+        # Every constraint of a department is about its name: report them there.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            raise ValidationError({"name": error.messages}) from None
+
+
+class Employee(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employee_id = models.CharField(
+        "employee code",
+        max_length=20,
+        unique=True,
+        validators=[employee_code_validator],
+        help_text="Letters, digits, “-” and “_”; stored in capitals.",
+    )
+    full_name = models.CharField(max_length=100)
+    email = models.EmailField(unique=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="employees")
+    job_title = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    date_joined = models.DateField(default=timezone.localdate)
+    date_left = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name", "employee_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(employee_id="") & Q(employee_id=Upper(Trim("employee_id"))),
+                name="employee_code_upper_trimmed",
+                violation_error_message="The employee code must be in capitals.",
+            ),
+            models.CheckConstraint(
+                condition=Q(email=Lower(Trim("email"))),
+                name="employee_email_lower",
+                violation_error_message="The email must be in lower case.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(full_name="") & Q(full_name=Trim("full_name")),
+                name="employee_full_name_trimmed",
+                violation_error_message="Enter the employee's full name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_left__isnull=True) | Q(date_left__gte=F("date_joined")),
+                name="employee_left_after_joined",
+                violation_error_message="The leaving date cannot be before the joining date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_active", "full_name"], name="employee_active_name_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.employee_id})"
+
+    def get_absolute_url(self):
+        return reverse("employees:detail", args=[self.employee_id])
+
+    def clean(self):
+        if self.date_left and self.date_joined and self.date_left < self.date_joined:
+            raise ValidationError(
+                {"date_left": "The leaving date cannot be before the joining date."},
+                code="left_before_joined",
+            )
+
+    def unique_error_message(self, model_class, unique_check):
+        """Name the employee who already holds a duplicate code or email."""
+        if model_class is Employee and len(unique_check) == 1:
+            field = unique_check[0]
+            holder = (
+                Employee.objects.filter(**{field: getattr(self, field)}).exclude(pk=self.pk).first()
+            )
+            if holder is not None and field in ("employee_id", "email"):
+                label = "employee code" if field == "employee_id" else "email"
+                return ValidationError(
+                    "%(value)s is already the %(label)s of %(holder)s.",
+                    code="unique",
+                    params={"value": getattr(self, field), "label": label, "holder": holder},
+                )
+        return super().unique_error_message(model_class, unique_check)

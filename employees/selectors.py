@@ -1,0 +1,21 @@
+"""Reads of departments and employees."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Department, Employee
+
+
+def department_list() -> QuerySet[Department]:
+    """Departments with their number of employees, active and in all."""
+    return Department.objects.annotate(
+        employee_count=Count("employees"),
+        active_count=Count("employees", filter=Q(employees__is_active=True)),
+    )
+
+
+def employee_directory() -> QuerySet[Employee]:
+    return Employee.objects.select_related("department")
+
+
+def employee_by_code(code: str) -> Employee | None:
+    return employee_directory().filter(employee_id=code.upper()).first()

@@ -1,0 +1,558 @@
+"""The directory, profile, employee and department pages, with and without htmx."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from employees.models import Department, Employee
+
+from .factories import DepartmentFactory, EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+DIRECTORY = "http://testserver/employees/"
+DEPARTMENTS = "http://testserver/departments/"
+
+
+def triggers(response) -> set[str]:
+    return set(json.loads(response.headers.get("HX-Trigger", "{}")))
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+@pytest.fixture
+def hr(user_with):
+    return user_with(
+        "employees.view_employee",
+        "employees.add_employee",
+        "employees.change_employee",
+        "employees.delete_employee",
+        "employees.view_department",
+        "employees.add_department",
+        "employees.change_department",
+        "employees.delete_department",
+        username="hr",
+    )
+
+
+@pytest.fixture
+def reader(user_with):
+    return user_with("employees.view_employee", "employees.view_department", username="reader")
+
+
+class TestSignIn:
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/",
+            "/employees/",
+            "/employees/new/",
+            "/employees/EMP0001/",
+            "/employees/EMP0001/edit/",
+            "/employees/EMP0001/deactivate/",
+            "/employees/EMP0001/reactivate/",
+            "/employees/EMP0001/delete/",
+            "/departments/",
+            "/departments/new/",
+            "/departments/1/edit/",
+            "/departments/1/delete/",
+        ],
+    )
+    def test_anonymous_visitors_are_sent_to_the_login_page(self, client, url):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"/login/?next={url}"
+
+    def test_anonymous_post_changes_nothing(self, client):
+        employee = EmployeeFactory()
+        response = client.post(reverse("employees:delete", args=[employee.employee_id]))
+        assert response.status_code == 302
+        assert Employee.objects.filter(pk=employee.pk).exists()
+
+    def test_log_in_and_land_on_the_directory(self, client, django_user_model):
+        django_user_model.objects.create_user("jane", password="a-Long-pass-99")
+        response = client.post(
+            "/login/", {"username": "jane", "password": "a-Long-pass-99"}, follow=True
+        )
+        assert response.redirect_chain[-1][0] == "/employees/"
+
+    def test_wrong_password_says_so(self, client, django_user_model):
+        django_user_model.objects.create_user("jane", password="a-Long-pass-99")
+        response = client.post("/login/", {"username": "jane", "password": "wrong"})
+        assertContains(response, "Please enter a correct username and password")
+
+    def test_logout_needs_post(self, client, hr):
+        assert client.get("/logout/").status_code == 405
+        response = client.post("/logout/")
+        assertRedirects(response, "/login/", fetch_redirect_response=False)
+        assert client.get("/employees/").status_code == 302
+
+
+class TestDirectory:
+    def test_lists_active_employees_by_name_by_default(self, client, hr):
+        EmployeeFactory(full_name="Zoe Active")
+        EmployeeFactory(full_name="Adam Active")
+        EmployeeFactory(full_name="Gone Person", is_active=False)
+        response = client.get("/employees/")
+        assert [e.full_name for e in response.context["page"]] == ["Adam Active", "Zoe Active"]
+        assertContains(response, "2 employees")
+        assertNotContains(response, "Gone Person")
+
+    @pytest.mark.parametrize(
+        ("status", "names"),
+        [("inactive", ["Gone Person"]), ("all", ["Adam Active", "Gone Person"])],
+    )
+    def test_status_filter(self, client, hr, status, names):
+        EmployeeFactory(full_name="Adam Active")
+        EmployeeFactory(full_name="Gone Person", is_active=False)
+        response = client.get("/employees/", {"status": status})
+        assert [e.full_name for e in response.context["page"]] == names
+
+    @pytest.mark.parametrize("query", ["smith", "EMP-77", "JANE@EXAMPLE"])
+    def test_search_by_name_code_or_email(self, client, hr, query):
+        EmployeeFactory(full_name="Jane Smith", employee_id="EMP-77", email="jane@example.com")
+        EmployeeFactory(full_name="Other Person")
+        response = client.get("/employees/", {"q": query})
+        assert [e.full_name for e in response.context["page"]] == ["Jane Smith"]
+
+    def test_filter_by_department(self, client, hr):
+        sales = DepartmentFactory(name="Sales")
+        EmployeeFactory(full_name="In Sales", department=sales)
+        EmployeeFactory(full_name="Elsewhere")
+        response = client.get("/employees/", {"department": sales.pk})
+        assert [e.full_name for e in response.context["page"]] == ["In Sales"]
+
+    @pytest.mark.parametrize(
+        ("sort", "codes"),
+        [
+            ("code", ["A1", "B2", "C3"]),
+            ("-code", ["C3", "B2", "A1"]),
+            ("joined", ["B2", "C3", "A1"]),
+            ("department", ["C3", "A1", "B2"]),
+            ("-name", ["A1", "C3", "B2"]),
+        ],
+    )
+    def test_sort(self, client, hr, sort, codes):
+        day = datetime.date(2024, 1, 1)
+        EmployeeFactory(employee_id="A1", full_name="Cy", date_joined=day, department__name="Ops")
+        EmployeeFactory(
+            employee_id="B2",
+            full_name="Al",
+            date_joined=day.replace(year=2020),
+            department__name="Sales",
+        )
+        EmployeeFactory(
+            employee_id="C3",
+            full_name="Bo",
+            date_joined=day.replace(year=2022),
+            department__name="HR",
+        )
+        response = client.get("/employees/", {"sort": sort})
+        assert [e.employee_id for e in response.context["page"]] == codes
+
+    def test_sorted_column_is_marked_for_screen_readers(self, client, hr):
+        EmployeeFactory()
+        response = client.get("/employees/", {"sort": "-code"})
+        assertContains(response, '<th scope="col" aria-sort="descending">')
+        assertContains(response, 'href="?sort=code"')
+
+    def test_pages_of_25(self, client, hr):
+        EmployeeFactory.create_batch(30)
+        first = client.get("/employees/")
+        second = client.get("/employees/", {"page": 2})
+        assert len(first.context["page"]) == 25
+        assert len(second.context["page"]) == 5
+        assertContains(first, "30 employees, showing 1–25")
+        assertContains(first, "Page 1 of 2")
+        assert not {e.pk for e in first.context["page"]} & {e.pk for e in second.context["page"]}
+
+    def test_tampered_query_string_still_shows_the_directory(self, client, hr):
+        EmployeeFactory(full_name="Jane Smith")
+        response = client.get(
+            "/employees/",
+            {"department": "abc", "status": "deleted", "sort": "password", "page": "x"},
+        )
+        assert response.status_code == 200
+        assertContains(response, "Jane Smith")
+
+    def test_htmx_gets_only_the_results(self, client, hr, htmx_headers):
+        EmployeeFactory(full_name="Jane Smith")
+        response = client.get("/employees/", {"q": "jane"}, headers=htmx_headers(DIRECTORY))
+        html = response.content.decode()
+        assert html.lstrip().startswith('<section id="results"')
+        assert "<html" not in html
+        assert "Jane Smith" in html
+
+    def test_history_restore_gets_the_whole_page(self, client, hr):
+        response = client.get(
+            "/employees/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        )
+        assertContains(response, "<html")
+
+    def test_empty_directory_invites_to_add_the_first_employee(self, client, hr):
+        response = client.get("/employees/")
+        assertContains(response, "No employees yet.")
+        assertContains(response, reverse("employees:create"))
+
+    def test_no_match_offers_to_clear_the_filters(self, client, hr):
+        EmployeeFactory(full_name="Jane Smith")
+        response = client.get("/employees/", {"q": "nobody"})
+        assertContains(response, "No employees match your search.")
+        assertContains(response, "Clear search and filters")
+
+    def test_readers_see_no_change_buttons(self, client, reader):
+        employee = EmployeeFactory()
+        response = client.get("/employees/")
+        assertContains(response, employee.full_name)
+        assertNotContains(response, "Add employee")
+        assertNotContains(response, reverse("employees:delete", args=[employee.employee_id]))
+
+    def test_needs_view_permission(self, client, user_with):
+        user_with()
+        assert client.get("/employees/").status_code == 403
+
+    def test_post_is_not_allowed(self, client, hr):
+        assert client.post("/employees/").status_code == 405
+
+    @pytest.mark.parametrize("params", [{}, {"q": "a", "sort": "-department", "page": "2"}])
+    def test_query_count_does_not_grow_with_employees(self, client, hr, params):
+        EmployeeFactory.create_batch(5)
+        with CaptureQueriesContext(connection) as few:
+            client.get("/employees/", params)
+        EmployeeFactory.create_batch(95)
+        with CaptureQueriesContext(connection) as many:
+            response = client.get("/employees/", params)
+        assert response.status_code == 200
+        # session, user, user and group permissions, department choices, count, page
+        assert len(few) == len(many) == 7
+
+
+def form_data(department, **overrides):
+    data = {
+        "employee_id": "EMP100",
+        "full_name": "Jane Smith",
+        "email": "jane@example.com",
+        "department": department.pk,
+        "job_title": "Engineer",
+        "phone": "+44 7700 900123",
+        "date_joined": "2024-03-01",
+        "date_left": "",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestCreateEmployee:
+    def test_full_page_form(self, client, hr):
+        response = client.get("/employees/new/")
+        assertContains(response, "<html")
+        assertContains(response, 'name="employee_id"')
+        assertContains(response, timezone.localdate().isoformat())
+
+    def test_htmx_gets_the_form_for_the_dialog(self, client, hr, htmx_headers):
+        response = client.get("/employees/new/", headers=htmx_headers(DIRECTORY))
+        html = response.content.decode()
+        assert "<html" not in html
+        assert 'id="modal-title"' in html
+
+    def test_saves_and_shows_the_profile(self, client, hr):
+        department = DepartmentFactory()
+        response = client.post(
+            "/employees/new/", form_data(department, employee_id=" emp100 "), follow=True
+        )
+        employee = Employee.objects.get()
+        assert employee.employee_id == "EMP100"
+        assertRedirects(response, "/employees/EMP100/")
+        assert messages_of(response) == ["Added Jane Smith (EMP100)."]
+
+    def test_htmx_save_from_the_directory_closes_the_dialog_and_refreshes_the_list(
+        self, client, hr, htmx_headers
+    ):
+        department = DepartmentFactory()
+        response = client.post(
+            "/employees/new/", form_data(department), headers=htmx_headers(DIRECTORY)
+        )
+        assert response.status_code == 200
+        assert triggers(response) == {"close-modal", "refresh-lists"}
+        assert response["HX-Reswap"] == "none"
+        html = response.content.decode()
+        assert 'hx-swap-oob="beforeend:#messages"' in html
+        assert "Added Jane Smith (EMP100)." in html
+
+    def test_htmx_save_from_the_full_page_goes_to_the_profile(self, client, hr, htmx_headers):
+        department = DepartmentFactory()
+        response = client.post(
+            "/employees/new/",
+            form_data(department),
+            headers=htmx_headers("http://testserver/employees/new/"),
+        )
+        assert response["HX-Redirect"] == "/employees/EMP100/"
+
+    def test_errors_are_shown_beside_fields_and_nothing_is_saved(self, client, hr):
+        department = DepartmentFactory()
+        response = client.post(
+            "/employees/new/",
+            form_data(department, full_name="   ", email="nope", date_left="2024-01-01"),
+        )
+        assert response.status_code == 200
+        assertContains(response, "Enter the employee&#x27;s full name.")
+        assertContains(response, "Enter a valid email address")
+        assertContains(response, "The leaving date cannot be before the joining date.")
+        assertContains(response, 'aria-invalid="true"')
+        assert not Employee.objects.exists()
+
+    def test_htmx_errors_re_render_the_form_in_place(self, client, hr, htmx_headers):
+        department = DepartmentFactory()
+        response = client.post(
+            "/employees/new/", form_data(department, email=""), headers=htmx_headers(DIRECTORY)
+        )
+        html = response.content.decode()
+        assert html.lstrip().startswith('<section class="panel form-panel">')
+        assert "Enter the employee&#x27;s email address." in html
+        assert "HX-Trigger" not in response.headers
+
+    def test_duplicate_email_in_another_case_names_the_holder(self, client, hr):
+        EmployeeFactory(employee_id="EMP001", full_name="John Doe", email="jane@example.com")
+        response = client.post(
+            "/employees/new/", form_data(DepartmentFactory(), email="Jane@Example.com")
+        )
+        assertContains(response, "jane@example.com is already the email of John Doe (EMP001).")
+        assert Employee.objects.count() == 1
+
+    def test_unknown_department_is_a_form_error(self, client, hr):
+        DepartmentFactory()
+        response = client.post("/employees/new/", form_data(Department(pk=987654)))
+        assertContains(response, "That department does not exist (any more).")
+        assert not Employee.objects.exists()
+
+    def test_needs_add_permission(self, client, reader):
+        assert client.get("/employees/new/").status_code == 403
+        assert client.post("/employees/new/", form_data(DepartmentFactory())).status_code == 403
+        assert not Employee.objects.exists()
+
+
+class TestProfile:
+    def test_shows_the_details(self, client, hr):
+        employee = EmployeeFactory(employee_id="EMP7", full_name="Jane Smith", phone="+44 1")
+        response = client.get("/employees/EMP7/")
+        assertContains(response, "<h1>Jane Smith</h1>", html=True)
+        assertContains(response, "+44 1")
+        assertContains(response, employee.department.name)
+
+    def test_code_in_lower_case_redirects_to_the_profile(self, client, hr):
+        EmployeeFactory(employee_id="EMP7")
+        assertRedirects(client.get("/employees/emp7/"), "/employees/EMP7/")
+
+    def test_unknown_code_is_404(self, client, hr):
+        response = client.get("/employees/NOPE/")
+        assert response.status_code == 404
+        assertContains(response, "Page not found", status_code=404)
+
+
+class TestEditEmployee:
+    def test_saves_changes(self, client, hr):
+        employee = EmployeeFactory(employee_id="EMP100")
+        response = client.post(
+            "/employees/EMP100/edit/",
+            form_data(employee.department, full_name="Jane Jones"),
+            follow=True,
+        )
+        assertRedirects(response, "/employees/EMP100/")
+        employee.refresh_from_db()
+        assert employee.full_name == "Jane Jones"
+        assert messages_of(response) == ["Saved the changes to Jane Jones (EMP100)."]
+
+    def test_changing_the_code_moves_the_profile(self, client, hr, htmx_headers):
+        employee = EmployeeFactory(employee_id="EMP100")
+        response = client.post(
+            "/employees/EMP100/edit/",
+            form_data(employee.department, employee_id="EMP200"),
+            headers=htmx_headers("http://testserver/employees/EMP100/"),
+        )
+        assert response["HX-Redirect"] == "/employees/EMP200/"
+
+    def test_invalid_change_saves_nothing(self, client, hr):
+        EmployeeFactory(employee_id="EMP001", email="taken@example.com", full_name="John Doe")
+        employee = EmployeeFactory(employee_id="EMP100", full_name="Jane Smith")
+        response = client.post(
+            "/employees/EMP100/edit/",
+            form_data(employee.department, full_name="Changed", email="TAKEN@example.com"),
+        )
+        assertContains(response, "taken@example.com is already the email of John Doe (EMP001).")
+        assertContains(response, "Edit Jane Smith (EMP100)")
+        employee.refresh_from_db()
+        assert employee.full_name == "Jane Smith"
+
+    def test_needs_change_permission(self, client, reader):
+        employee = EmployeeFactory(employee_id="EMP100", full_name="Jane Smith")
+        response = client.post(
+            "/employees/EMP100/edit/", form_data(employee.department, full_name="X")
+        )
+        assert response.status_code == 403
+        employee.refresh_from_db()
+        assert employee.full_name == "Jane Smith"
+
+
+class TestDeactivateReactivate:
+    def test_get_asks_for_confirmation_and_changes_nothing(self, client, hr):
+        employee = EmployeeFactory(employee_id="EMP1", full_name="Jane Smith")
+        response = client.get("/employees/EMP1/deactivate/")
+        assertContains(response, "Deactivate Jane Smith?")
+        assertContains(response, "Their details and history are kept")
+        employee.refresh_from_db()
+        assert employee.is_active
+
+    def test_deactivate_with_a_last_day(self, client, hr):
+        employee = EmployeeFactory(employee_id="EMP1", full_name="Jane Smith")
+        last_day = timezone.localdate() - datetime.timedelta(days=2)
+        response = client.post(
+            "/employees/EMP1/deactivate/", {"date_left": last_day.isoformat()}, follow=True
+        )
+        employee.refresh_from_db()
+        assert (employee.is_active, employee.date_left) == (False, last_day)
+        assert messages_of(response) == [
+            f"Deactivated Jane Smith (EMP1); last working day {last_day:%d %b %Y}."
+        ]
+
+    def test_last_day_before_joining_is_refused(self, client, hr):
+        employee = EmployeeFactory(employee_id="EMP1", date_joined=datetime.date(2024, 5, 1))
+        response = client.post("/employees/EMP1/deactivate/", {"date_left": "2024-04-01"})
+        assertContains(response, "The leaving date cannot be before the joining date.")
+        employee.refresh_from_db()
+        assert employee.is_active
+
+    def test_reactivate(self, client, hr, htmx_headers):
+        employee = EmployeeFactory(
+            employee_id="EMP1", is_active=False, date_left=timezone.localdate()
+        )
+        response = client.post("/employees/EMP1/reactivate/", headers=htmx_headers(DIRECTORY))
+        assert triggers(response) == {"close-modal", "refresh-lists"}
+        employee.refresh_from_db()
+        assert employee.is_active
+        assert employee.date_left is None
+
+    def test_reactivating_an_active_employee_explains(self, client, hr):
+        EmployeeFactory(employee_id="EMP1", full_name="Jane Smith")
+        response = client.post("/employees/EMP1/reactivate/")
+        assertContains(response, "Jane Smith (EMP1) is already active.")
+
+    def test_needs_change_permission(self, client, reader):
+        employee = EmployeeFactory(employee_id="EMP1")
+        assert client.post("/employees/EMP1/deactivate/").status_code == 403
+        employee.refresh_from_db()
+        assert employee.is_active
+
+
+class TestDeleteEmployee:
+    def test_get_says_what_will_be_lost(self, client, hr):
+        EmployeeFactory(employee_id="EMP1", full_name="Jane Smith")
+        response = client.get("/employees/EMP1/delete/")
+        assertContains(
+            response, "permanently deletes Jane Smith (EMP1) and everything recorded about them"
+        )
+        assert Employee.objects.exists()
+
+    def test_post_deletes_and_returns_to_the_directory(self, client, hr):
+        EmployeeFactory(employee_id="EMP1", full_name="Jane Smith")
+        response = client.post("/employees/EMP1/delete/", follow=True)
+        assertRedirects(response, "/employees/")
+        assert not Employee.objects.exists()
+        assert messages_of(response) == ["Deleted Jane Smith (EMP1) and all their records."]
+
+    def test_htmx_delete_from_the_profile_goes_to_the_directory(self, client, hr, htmx_headers):
+        EmployeeFactory(employee_id="EMP1")
+        response = client.post(
+            "/employees/EMP1/delete/", headers=htmx_headers("http://testserver/employees/EMP1/")
+        )
+        assert response["HX-Redirect"] == "/employees/"
+
+    def test_needs_delete_permission(self, client, user_with):
+        user_with("employees.view_employee", "employees.change_employee")
+        EmployeeFactory(employee_id="EMP1")
+        assert client.post("/employees/EMP1/delete/").status_code == 403
+        assert Employee.objects.exists()
+
+
+class TestDepartmentPages:
+    def test_list_shows_employee_counts(self, client, hr):
+        sales = DepartmentFactory(name="Sales")
+        EmployeeFactory.create_batch(2, department=sales)
+        EmployeeFactory(department=sales, is_active=False)
+        DepartmentFactory(name="Empty")
+        response = client.get("/departments/")
+        rows = {d.name: (d.active_count, d.employee_count) for d in response.context["departments"]}
+        assert rows == {"Sales": (2, 3), "Empty": (0, 0)}
+
+    def test_list_query_count_does_not_grow(self, client, hr):
+        DepartmentFactory.create_batch(3)
+        with CaptureQueriesContext(connection) as few:
+            client.get("/departments/")
+        for department in DepartmentFactory.create_batch(30):
+            EmployeeFactory(department=department)
+        with CaptureQueriesContext(connection) as many:
+            client.get("/departments/")
+        assert len(few) == len(many)
+
+    def test_create(self, client, hr):
+        response = client.post("/departments/new/", {"name": "  Sales "}, follow=True)
+        assertRedirects(response, "/departments/")
+        assert Department.objects.get().name == "Sales"
+        assert messages_of(response) == ["Added the department Sales."]
+
+    def test_create_duplicate_in_another_case(self, client, hr):
+        DepartmentFactory(name="Sales")
+        response = client.post("/departments/new/", {"name": "SALES"})
+        assertContains(response, "A department with this name already exists.")
+        assert Department.objects.count() == 1
+
+    def test_rename(self, client, hr, htmx_headers):
+        department = DepartmentFactory(name="Sales")
+        response = client.post(
+            f"/departments/{department.pk}/edit/",
+            {"name": "Revenue"},
+            headers=htmx_headers(DEPARTMENTS),
+        )
+        assert triggers(response) == {"close-modal", "refresh-lists"}
+        assert "Renamed Sales to Revenue." in response.content.decode()
+        department.refresh_from_db()
+        assert department.name == "Revenue"
+
+    def test_delete_confirmation_and_delete(self, client, hr):
+        department = DepartmentFactory(name="Sales")
+        assertContains(
+            client.get(f"/departments/{department.pk}/delete/"),
+            "has no employees and will be deleted",
+        )
+        response = client.post(f"/departments/{department.pk}/delete/", follow=True)
+        assert not Department.objects.exists()
+        assert messages_of(response) == ["Deleted the department Sales."]
+
+    def test_delete_with_employees_is_refused_with_the_count(self, client, hr):
+        department = DepartmentFactory(name="Sales")
+        EmployeeFactory.create_batch(4, department=department)
+        message = (
+            "Sales cannot be deleted: it still has 4 employees. "
+            "Move them to another department or delete them first."
+        )
+        assertContains(client.get(f"/departments/{department.pk}/delete/"), message)
+        response = client.post(f"/departments/{department.pk}/delete/", follow=True)
+        assert messages_of(response) == [message]
+        assert Department.objects.exists()
+
+    def test_changes_need_permission(self, client, reader):
+        department = DepartmentFactory(name="Sales")
+        assert client.post("/departments/new/", {"name": "X"}).status_code == 403
+        assert client.post(f"/departments/{department.pk}/edit/", {"name": "X"}).status_code == 403
+        assert client.post(f"/departments/{department.pk}/delete/").status_code == 403
+        assert list(Department.objects.values_list("name", flat=True)) == ["Sales"]
+
+    def test_unknown_department_is_404(self, client, hr):
+        assert client.get("/departments/999/edit/").status_code == 404

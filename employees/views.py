@@ -1,0 +1,233 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from hrms.htmx import finish, render_page
+
+from . import selectors, services
+from .filters import EmployeeFilter
+from .forms import DeactivateForm, DepartmentForm, EmployeeForm
+from .models import Department, Employee
+
+require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
+
+
+def _employee_or_404(code: str) -> Employee:
+    employee = selectors.employee_by_code(code)
+    if employee is None:
+        raise Http404("No employee has that code.")
+    return employee
+
+
+def _directory_url() -> str:
+    return reverse("employees:list")
+
+
+# Employees
+
+
+@require_safe
+@permission_required("employees.view_employee", raise_exception=True)
+def employee_list(request):
+    filterset = EmployeeFilter(request.GET, queryset=selectors.employee_directory())
+    page = Paginator(filterset.qs, settings.EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort_columns": filterset.sort_columns(),
+        "has_employees": page.paginator.count > 0 or Employee.objects.exists(),
+    }
+    return render_page(request, "employees/employee_list.html", context, partial="results")
+
+
+@require_safe
+@permission_required("employees.view_employee", raise_exception=True)
+def employee_detail(request, code):
+    employee = _employee_or_404(code)
+    if code != employee.employee_id:
+        return redirect(employee)
+    return render_page(request, "employees/employee_detail.html", {"employee": employee})
+
+
+@require_get_or_post
+@permission_required("employees.add_employee", raise_exception=True)
+def employee_create(request):
+    form = EmployeeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            employee = services.employee_create(**form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Added {employee}.")
+            return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
+    return render_page(
+        request,
+        "employees/employee_form.html",
+        {"form": form, "cancel_url": _directory_url()},
+    )
+
+
+@require_get_or_post
+@permission_required("employees.change_employee", raise_exception=True)
+def employee_update(request, code):
+    employee = _employee_or_404(code)
+    context = {"title": f"Edit {employee}", "cancel_url": employee.get_absolute_url()}
+    form = EmployeeForm(request.POST or None, instance=employee)
+    if form.is_valid():
+        try:
+            services.employee_update(employee=employee, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Saved the changes to {employee}.")
+            return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
+    return render_page(request, "employees/employee_form.html", {**context, "form": form})
+
+
+@require_get_or_post
+@permission_required("employees.change_employee", raise_exception=True)
+def employee_deactivate(request, code):
+    employee = _employee_or_404(code)
+    form = DeactivateForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.employee_deactivate(
+                employee=employee, date_left=form.cleaned_data["date_left"]
+            )
+        except ValidationError as error:
+            employee.refresh_from_db()
+            _add_errors(form, error, field="date_left")
+        else:
+            messages.success(
+                request,
+                f"Deactivated {employee}; last working day {employee.date_left:%d %b %Y}.",
+            )
+            return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
+    return render_page(
+        request, "employees/employee_deactivate.html", {"employee": employee, "form": form}
+    )
+
+
+@require_get_or_post
+@permission_required("employees.change_employee", raise_exception=True)
+def employee_reactivate(request, code):
+    employee = _employee_or_404(code)
+    error = None
+    if request.method == "POST":
+        try:
+            services.employee_reactivate(employee=employee)
+        except ValidationError as exc:
+            error = exc
+        else:
+            messages.success(request, f"Reactivated {employee}.")
+            return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
+    return render_page(
+        request, "employees/employee_reactivate.html", {"employee": employee, "error": error}
+    )
+
+
+@require_get_or_post
+@permission_required("employees.delete_employee", raise_exception=True)
+def employee_delete(request, code):
+    employee = _employee_or_404(code)
+    if request.method == "POST":
+        services.employee_delete(employee=employee)
+        messages.success(request, f"Deleted {employee} and all their records.")
+        return finish(request, _directory_url(), refresh_on=(_directory_url(),))
+    return render_page(request, "employees/employee_delete.html", {"employee": employee})
+
+
+# Departments
+
+
+def _departments_url() -> str:
+    return reverse("departments:list")
+
+
+@require_safe
+@permission_required("employees.view_department", raise_exception=True)
+def department_list(request):
+    return render_page(
+        request,
+        "employees/department_list.html",
+        {"departments": selectors.department_list()},
+        partial="results",
+    )
+
+
+@require_get_or_post
+@permission_required("employees.add_department", raise_exception=True)
+def department_create(request):
+    form = DepartmentForm(request.POST or None)
+    if form.is_valid():
+        try:
+            department = services.department_create(name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _add_errors(form, error, field="name")
+        else:
+            messages.success(request, f"Added the department {department}.")
+            return finish(request, _departments_url(), refresh_on=(_departments_url(),))
+    return render_page(request, "employees/department_form.html", {"form": form})
+
+
+@require_get_or_post
+@permission_required("employees.change_department", raise_exception=True)
+def department_update(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    old_name = department.name
+    form = DepartmentForm(request.POST or None, instance=department)
+    if form.is_valid():
+        try:
+            services.department_rename(department=department, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            _add_errors(form, error, field="name")
+        else:
+            messages.success(request, f"Renamed {old_name} to {department}.")
+            return finish(request, _departments_url(), refresh_on=(_departments_url(),))
+    return render_page(
+        request,
+        "employees/department_form.html",
+        {"form": form, "department": department, "title": f"Rename {old_name}"},
+    )
+
+
+@require_get_or_post
+@permission_required("employees.delete_department", raise_exception=True)
+def department_delete(request, pk):
+    department = get_object_or_404(selectors.department_list(), pk=pk)
+    in_use_message = ""
+    if department.employee_count:
+        in_use_message = services.department_in_use_message(
+            department,
+            total=department.employee_count,
+            inactive=department.employee_count - department.active_count,
+        )
+    if request.method == "POST":
+        try:
+            services.department_delete(department=department)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Deleted the department {department}.")
+        return finish(request, _departments_url(), refresh_on=(_departments_url(),))
+    return render_page(
+        request,
+        "employees/department_delete.html",
+        {"department": department, "in_use_message": in_use_message},
+    )
+
+
+def _add_errors(form, error: ValidationError, *, field: str | None = None) -> None:
+    """Show a service's error in the form: beside the field it names, else beside `field`."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(field, error)

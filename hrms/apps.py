@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HrmsConfig(AppConfig):
+    name = "hrms"
+    verbose_name = "HRMS Lite"

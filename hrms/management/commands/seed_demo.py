@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from employees.models import Employee
+from hrms.demo import create_demo_directory
+
+
+class Command(BaseCommand):
+    help = "Fill the database with realistic demo departments and employees."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--employees", type=int, default=40, help="How many employees (default 40)."
+        )
+        parser.add_argument(
+            "--departments", type=int, default=5, help="How many departments (default 5)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed, for the same data every time."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add demo data even if the database already has employees.",
+        )
+
+    def handle(self, *args, employees, departments, seed, force, **options):
+        if employees < 0 or departments < 1:
+            raise CommandError("Use --employees 0 or more and --departments 1 or more.")
+        if Employee.objects.exists() and not force:
+            raise CommandError(
+                "This database already has employees; demo data is only added to an empty one. "
+                "Use --force to add it anyway."
+            )
+        create_demo_directory(employees=employees, departments=departments, seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(f"Added {departments} departments and {employees} employees.")
+        )

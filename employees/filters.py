@@ -22,7 +22,7 @@ class EmployeeFilter(django_filters.FilterSet):
         queryset=Department.objects.all(), empty_label="All departments"
     )
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="by_status", empty_label=None
+        choices=STATUS_CHOICES, method="by_status", empty_label=None, label="Status"
     )
     sort = StableOrderingFilter(
         fields=(
@@ -52,6 +52,7 @@ class EmployeeFilter(django_filters.FilterSet):
         kwargs.setdefault("prefix", None)
         super().__init__(data, *args, **kwargs)
         self.form.auto_id = "filter_%s"
+        self.form.label_suffix = ""
         self.form.fields["q"].widget.input_type = "search"
 
     def sort_columns(self) -> dict[str, dict]:

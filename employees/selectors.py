@@ -1,6 +1,7 @@
 """Reads of departments and employees."""
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Lower
 
 from .models import Department, Employee
 
@@ -10,7 +11,7 @@ def department_list() -> QuerySet[Department]:
     return Department.objects.annotate(
         employee_count=Count("employees"),
         active_count=Count("employees", filter=Q(employees__is_active=True)),
-    )
+    ).order_by(Lower("name"))
 
 
 def employee_directory() -> QuerySet[Employee]:

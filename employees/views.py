@@ -78,7 +78,11 @@ def employee_create(request):
 @permission_required("employees.change_employee", raise_exception=True)
 def employee_update(request, code):
     employee = _employee_or_404(code)
-    context = {"title": f"Edit {employee}", "cancel_url": employee.get_absolute_url()}
+    context = {
+        "title": f"Edit {employee}",
+        "cancel_url": employee.get_absolute_url(),
+        "employee": employee,
+    }
     form = EmployeeForm(request.POST or None, instance=employee)
     if form.is_valid():
         try:

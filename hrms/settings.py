@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_filters",
     "django_htmx",
     "template_partials",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "hrms.middleware.HtmxMessagesMiddleware",
 ]
+
+FORM_RENDERER = "hrms.forms.FormRenderer"
 
 ROOT_URLCONF = "hrms.urls"
 WSGI_APPLICATION = "hrms.wsgi.application"

@@ -98,16 +98,16 @@
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (target.id === "modal-body") {
-      openModal();
-    } else if (target.closest && target.closest("#modal-body")) {
-      focusFirstField(target.closest("#modal-body"));
-    }
+    if (event.detail.target.id === "modal-body") openModal();
     scheduleFades(document.getElementById("messages"));
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
+    // A form re-rendered inside the open dialog: put the focus on its first error.
+    var dialog = modal();
+    if (dialog && dialog.open && dialog.contains(event.target) && event.target.id !== "modal-body") {
+      focusFirstField(dialog);
+    }
     // Announce a list's new summary ("12 employees") after it is refreshed.
     var region = event.target;
     if (!region.matches || !region.matches("[data-announce]")) return;

@@ -49,6 +49,14 @@ class Department(models.Model):
             raise ValidationError({"name": error.messages}) from None
 
 
+class EmployeeQuerySet(models.QuerySet):
+    def employed_on(self, day):
+        """Employees who worked here on `day`: joined by then and not yet left."""
+        return self.filter(date_joined__lte=day).filter(
+            Q(date_left__gte=day) | Q(date_left__isnull=True, is_active=True)
+        )
+
+
 class Employee(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     employee_id = models.CharField(
@@ -68,6 +76,8 @@ class Employee(models.Model):
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EmployeeQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name", "employee_id"]
@@ -109,6 +119,14 @@ class Employee(models.Model):
                 {"date_left": "The leaving date cannot be before the joining date."},
                 code="left_before_joined",
             )
+
+    def was_employed_on(self, day) -> bool:
+        """The same test as `Employee.objects.employed_on(day)`, for one employee."""
+        if day < self.date_joined:
+            return False
+        if self.date_left is not None:
+            return day <= self.date_left
+        return self.is_active
 
     def unique_error_message(self, model_class, unique_check):
         """Name the employee who already holds a duplicate code or email."""

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from attendance import selectors as attendance_selectors
+from attendance.forms import PeriodForm
 from hrms.htmx import finish, render_page
 
 from . import selectors, services
@@ -52,7 +54,18 @@ def employee_detail(request, code):
     employee = _employee_or_404(code)
     if code != employee.employee_id:
         return redirect(employee)
-    return render_page(request, "employees/employee_detail.html", {"employee": employee})
+    period_form = PeriodForm(request.GET)
+    start, end = period_form.period()
+    context = {
+        "employee": employee,
+        "period_form": period_form,
+        "start": start,
+        "end": end,
+        "summary": attendance_selectors.employee_summary(employee=employee, start=start, end=end),
+        "recent": attendance_selectors.recent_records(employee=employee),
+    }
+    partial = "attendance" if "start" in request.GET or "end" in request.GET else "content"
+    return render_page(request, "employees/employee_detail.html", context, partial=partial)
 
 
 @require_get_or_post
@@ -145,7 +158,8 @@ def employee_delete(request, code):
         services.employee_delete(employee=employee)
         messages.success(request, f"Deleted {employee} and all their records.")
         return finish(request, _directory_url(), refresh_on=(_directory_url(),))
-    return render_page(request, "employees/employee_delete.html", {"employee": employee})
+    context = {"employee": employee, "record_count": employee.attendance.count()}
+    return render_page(request, "employees/employee_delete.html", context)
 
 
 # Departments

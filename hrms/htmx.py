@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect, reswap, trigger_client_event
 
 # Events the page's script and lists listen for (see static/js/app.js).
@@ -12,12 +14,25 @@ REFRESH_LISTS = "refresh-lists"
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict, *, partial: str = "content"
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    partial: str = "content",
+    status: int = 200,
 ) -> HttpResponse:
     """Render the whole page, or just its named partial when htmx asks for it."""
     if request.htmx and not request.htmx.history_restore_request:
         template = f"{template}#{partial}"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
+
+
+def render_partials(
+    request: HttpRequest, template: str, partials: list[str], context: dict
+) -> HttpResponse:
+    """Render several named partials of one page into one htmx answer (e.g. a row and counts)."""
+    html = "".join(render_to_string(f"{template}#{name}", context, request) for name in partials)
+    return HttpResponse(html)
 
 
 def finish(request: HttpRequest, url: str, *, refresh_on: tuple[str, ...] = ()) -> HttpResponse:
@@ -36,3 +51,13 @@ def finish(request: HttpRequest, url: str, *, refresh_on: tuple[str, ...] = ()) 
         trigger_client_event(response, REFRESH_LISTS)
         return response
     return HttpResponseClientRedirect(url)
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The page to return to (`next` in the query or form), if it is on this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default

@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("employees/", include("employees.urls")),
     path("departments/", include(department_patterns)),
+    path("attendance/", include("attendance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -118,6 +118,79 @@
 
   document.addEventListener("close-modal", closeModal);
 
+  // The roster: keys pick a status, changed rows are marked until saved,
+  // "mark all unmarked as Present" works without a round trip.
+  function rosterRow(element) {
+    return element.closest && element.closest(".roster-row");
+  }
+
+  function updateDirty(row) {
+    var checked = row.querySelector("input[type=radio]:checked");
+    var dirty = checked && checked.value !== row.dataset.seen;
+    if (dirty) row.setAttribute("data-dirty", "");
+    else row.removeAttribute("data-dirty");
+    var form = row.closest("[data-roster]");
+    var note = form && form.querySelector("[data-unsaved]");
+    if (note) {
+      var count = form.querySelectorAll(".roster-row[data-dirty]").length;
+      note.textContent = count ? count + (count === 1 ? " unsaved change" : " unsaved changes") : "";
+    }
+  }
+
+  document.addEventListener("change", function (event) {
+    var row = rosterRow(event.target);
+    if (row) updateDirty(row);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var row = rosterRow(event.target);
+    if (!row || event.target.matches("input[type=text], input[type=search], textarea")) return;
+    var form = row.closest("[data-roster]");
+    var keys = {};
+    (form.getAttribute("data-status-keys") || "").split(" ").forEach(function (pair) {
+      var parts = pair.split("=");
+      keys[parts[0]] = parts[1];
+    });
+    var value = keys[event.key.toUpperCase()];
+    var option = value && row.querySelector('input[type=radio][value="' + value + '"]');
+    if (!option) return;
+    event.preventDefault();
+    option.checked = true;
+    option.focus();
+    option.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
+  document.addEventListener("click", function (event) {
+    var fill = event.target.closest("[data-fill-unmarked]");
+    if (!fill) return;
+    event.preventDefault();
+    var form = fill.closest("[data-roster]");
+    var value = fill.getAttribute("data-fill-unmarked");
+    var filled = 0;
+    form.querySelectorAll(".roster-row").forEach(function (row) {
+      if (row.querySelector("input[type=radio]:checked")) return;
+      var option = row.querySelector('input[type=radio][value="' + value + '"]');
+      if (option) {
+        option.checked = true;
+        updateDirty(row);
+        filled += 1;
+      }
+    });
+    var live = document.getElementById("live-status");
+    if (live) live.textContent = "Set " + filled + " unmarked rows to Present. Save to keep them.";
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (document.querySelector(".roster-row[data-dirty]") && !window.hrmsSubmitting) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    // A plain (non-htmx) submit leaves the page on purpose: no warning then.
+    if (!event.defaultPrevented) window.hrmsSubmitting = true;
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     var reason = {

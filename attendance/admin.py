@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from . import services
+from .forms import AttendanceAdminForm
+from .models import AttendanceRecord
+
+
+@admin.register(AttendanceRecord)
+class AttendanceRecordAdmin(admin.ModelAdmin):
+    """Attendance in the back office, through the same rules and services as the pages."""
+
+    form = AttendanceAdminForm
+    list_display = ["date", "employee", "department", "status", "note", "marked_by", "updated_at"]
+    list_filter = ["status", "date", "employee__department"]
+    search_fields = ["employee__employee_id", "employee__full_name"]
+    list_select_related = ["employee__department", "marked_by"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["employee"]
+    readonly_fields = ["marked_by", "created_at", "updated_at"]
+    ordering = ["-date", "employee__full_name"]
+
+    @admin.display(ordering="employee__department__name")
+    def department(self, record):
+        return record.employee.department
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.attendance_update(
+                record=obj, status=data["status"], note=data["note"], by=request.user
+            )
+        else:
+            created = services.attendance_mark(
+                employee=data["employee"],
+                day=data["date"],
+                status=data["status"],
+                note=data["note"],
+                by=request.user,
+            )
+            obj.pk = created.pk
+
+    def delete_queryset(self, request, queryset):
+        for record in queryset:
+            services.attendance_delete(record=record)
+
+    def delete_model(self, request, obj):
+        services.attendance_delete(record=obj)

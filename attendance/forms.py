@@ -1,0 +1,160 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from employees.forms import DATE_WIDGET
+from employees.models import Department, Employee
+
+from . import services
+from .models import AttendanceRecord
+
+Status = AttendanceRecord.Status
+DATE_ERRORS = {"invalid": "Enter the date as YYYY-MM-DD, for example 2026-03-31."}
+
+
+class RosterDayForm(forms.Form):
+    """Which day, and optionally which department, the roster shows."""
+
+    date = forms.DateField(widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label="All departments",
+        error_messages={
+            "invalid_choice": "That department does not exist. Choose one from the list."
+        },
+    )
+
+    def __init__(self, data=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("date"):
+            data["date"] = timezone.localdate().isoformat()
+        kwargs.setdefault("auto_id", "day_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        services.check_not_future(day)
+        return day
+
+
+class RosterForm:
+    """The rows of a roster POST: `status_<code>` (chosen) and `seen_<code>` (shown) per employee.
+
+    Every code must be one of `employees`, the roster's own rows by employee code;
+    anything else means the page is out of date or the request was tampered with.
+    """
+
+    def __init__(self, data, *, employees: dict[str, Employee]):
+        self.data = data
+        self.employees = employees
+        self.errors: list[str] = []
+        self.entries: list[services.RosterEntry] = []
+
+    def is_valid(self) -> bool:
+        chosen = {}
+        for key in self.data:
+            prefix, _, code = key.partition("_")
+            if prefix not in ("status", "seen"):
+                continue
+            if code not in self.employees:
+                self.errors.append(
+                    "The roster you sent lists an employee who is not on it for this day. "
+                    "Nothing was saved: reload the roster and mark it again."
+                )
+                return False
+            if prefix == "status":
+                chosen[code] = self.data.get(key, "")
+        only = self.data.get("only")
+        if only is not None and only not in self.employees:
+            self.errors.append("That row is not on this roster. Reload the roster.")
+            return False
+        for code, status in chosen.items():
+            if only is not None and code != only:
+                continue
+            if status and status not in Status.values:
+                self.errors.append(
+                    f"“{status}” is not a status. Choose one of: " + ", ".join(Status.labels) + "."
+                )
+                return False
+            self.entries.append(
+                services.RosterEntry(
+                    employee=self.employees[code],
+                    status=status,
+                    seen=self.data.get(f"seen_{code}", ""),
+                )
+            )
+        return True
+
+    def chosen(self) -> dict[str, str]:
+        """What the user chose for each row, to show again if the save is refused."""
+        return {entry.employee.employee_id: entry.status for entry in self.entries}
+
+
+class AttendanceForm(forms.ModelForm):
+    """Correct a record: its status and note."""
+
+    class Meta:
+        model = AttendanceRecord
+        fields = ["status", "note"]
+        widgets = {"status": forms.RadioSelect}
+        error_messages = {
+            "status": {
+                "required": "Choose a status.",
+                "invalid_choice": "“%(value)s” is not a status. Choose one from the list.",
+            }
+        }
+
+
+class AttendanceAdminForm(forms.ModelForm):
+    """The admin's form: the same rules as every other path."""
+
+    class Meta:
+        model = AttendanceRecord
+        fields = ["employee", "date", "status", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        employee, day = cleaned.get("employee"), cleaned.get("date")
+        if employee and day:
+            try:
+                services.attendance_check(employee=employee, day=day)
+            except ValidationError as error:
+                self.add_error("date", error)
+        return cleaned
+
+
+class PeriodForm(forms.Form):
+    """A date range, this month so far by default."""
+
+    start = forms.DateField(label="From", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    end = forms.DateField(label="To", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+
+    def __init__(self, data=None, **kwargs):
+        today = timezone.localdate()
+        data = data.copy() if data is not None else {}
+        if not data.get("start"):
+            data["start"] = today.replace(day=1).isoformat()
+        if not data.get("end"):
+            data["end"] = today.isoformat()
+        kwargs.setdefault("auto_id", "period_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "The end of the period cannot be before its start.")
+        return cleaned
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The chosen period, or this month so far when the input is invalid."""
+        if self.is_valid():
+            return self.cleaned_data["start"], self.cleaned_data["end"]
+        today = timezone.localdate()
+        return today.replace(day=1), today

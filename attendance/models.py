@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from employees.models import Employee
+
+
+class Status(models.TextChoices):
+    PRESENT = "present", "Present"
+    ABSENT = "absent", "Absent"
+    HALF_DAY = "half_day", "Half day"
+    ON_LEAVE = "on_leave", "On leave"
+    WORK_FROM_HOME = "wfh", "Work from home"
+
+
+class AttendanceRecord(models.Model):
+    """One employee's attendance on one day."""
+
+    Status = Status
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="attendance")
+    date = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices)
+    note = models.CharField(max_length=200, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "employee__full_name"]
+        constraints = [
+            # Also the index for "a date range for one employee".
+            models.UniqueConstraint(
+                fields=["employee", "date"], name="attendance_one_record_per_employee_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="attendance_status_valid",
+                violation_error_message="Choose one of the statuses.",
+            ),
+        ]
+        indexes = [
+            # "One day for everyone": the roster, today's figures, the register.
+            models.Index(fields=["date", "status"], name="attendance_date_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} on {self.date:%d %b %Y}: {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("attendance:update", args=[self.pk])
+
+    def unique_error_message(self, model_class, unique_check):
+        """Name the record that already exists for this employee and day, and how to change it."""
+        if model_class is AttendanceRecord and set(unique_check) == {"employee", "date"}:
+            existing = (
+                AttendanceRecord.objects.filter(employee_id=self.employee_id, date=self.date)
+                .exclude(pk=self.pk)
+                .select_related("employee")
+                .first()
+            )
+            if existing is not None:
+                return ValidationError(duplicate_message(existing), code="duplicate")
+        return super().unique_error_message(model_class, unique_check)
+
+
+def duplicate_message(existing: AttendanceRecord) -> str:
+    return (
+        f"{existing.employee} is already marked {existing.get_status_display()} on "
+        f"{existing.date:%d %b %Y}. To change it, edit that record (Attendance, or the "
+        "roster for that day) instead of adding another."
+    )

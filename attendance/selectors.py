@@ -1,0 +1,121 @@
+"""Reads of attendance, and the attendance rate: computed in the database, here only."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    Q,
+    QuerySet,
+)
+from django.db.models.functions import Cast, NullIf
+
+from employees.models import Department, Employee
+
+from .models import AttendanceRecord
+
+Status = AttendanceRecord.Status
+
+# Statuses that count as a full day at work, and the ones left out of the rate.
+FULL_DAY = [Status.PRESENT, Status.WORK_FROM_HOME]
+
+
+def attendance_figures(prefix: str = "", where: Q | None = None) -> dict:
+    """Aggregates of attendance records: a count per status, the marked days and the rate.
+
+    Rate = (Present + Work from home + 0.5 × Half day) / (marked days − On leave) × 100,
+    NULL ("no data") when no day counts. `prefix` reaches the records through a
+    relation (e.g. "attendance__" from employees); `where` narrows them.
+    """
+    where = where or Q()
+
+    def count(q: Q) -> Count:
+        return Count(f"{prefix}pk", filter=where & q)
+
+    def has(*statuses) -> Q:
+        return Q(**{f"{prefix}status__in": list(statuses)})
+
+    figures = {status.value: count(has(status)) for status in Status}
+    figures["marked"] = count(Q(**{f"{prefix}pk__isnull": False}))
+    attended = (
+        Cast(count(has(*FULL_DAY)), FloatField())
+        + Cast(count(has(Status.HALF_DAY)), FloatField()) / 2
+    )
+    counted = NullIf(figures["marked"] - figures[Status.ON_LEAVE], 0)
+    figures["rate"] = attended * 100 / Cast(counted, FloatField())
+    return figures
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts per status, marked days and the rate (None when nothing counts)."""
+
+    counts: dict[str, int]
+    marked: int
+    rate: float | None
+
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        return [(status.value, status.label, self.counts[status.value]) for status in Status]
+
+
+def _summary(values: dict) -> Summary:
+    return Summary(
+        counts={status.value: values[status.value] for status in Status},
+        marked=values["marked"],
+        rate=values["rate"],
+    )
+
+
+def employee_summary(*, employee: Employee, start: datetime.date, end: datetime.date) -> Summary:
+    records = AttendanceRecord.objects.filter(employee=employee, date__range=(start, end))
+    return _summary(records.aggregate(**attendance_figures()))
+
+
+def recent_records(*, employee: Employee, limit: int = 10) -> QuerySet[AttendanceRecord]:
+    return AttendanceRecord.objects.filter(employee=employee).select_related("marked_by")[:limit]
+
+
+def attendance_list() -> QuerySet[AttendanceRecord]:
+    return AttendanceRecord.objects.select_related("employee__department", "marked_by").order_by(
+        "-date", "employee__full_name", "pk"
+    )
+
+
+def roster(*, day: datetime.date, department: Department | None = None) -> QuerySet[Employee]:
+    """Everyone employed on `day` (in `department`), with that day's record if any."""
+    employees = Employee.objects.employed_on(day)
+    if department is not None:
+        employees = employees.filter(department=department)
+    return (
+        employees.annotate(
+            day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))
+        )
+        .annotate(
+            record_id=F("day_record__id"),
+            status=F("day_record__status"),
+            department_name=F("department__name"),
+        )
+        .only(
+            "id", "employee_id", "full_name", "job_title", "date_joined", "date_left", "is_active"
+        )
+        .order_by("full_name", "employee_id")
+    )
+
+
+def roster_counts(*, day: datetime.date, department: Department | None = None) -> dict:
+    """For the roster's day: how many employees have each status, and how many are not marked."""
+    employees = Employee.objects.employed_on(day)
+    if department is not None:
+        employees = employees.filter(department=department)
+    figures = employees.annotate(
+        day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))
+    ).aggregate(
+        total=Count("pk"),
+        **{status.value: Count("pk", filter=Q(day_record__status=status)) for status in Status},
+    )
+    figures["not_marked"] = figures["total"] - sum(figures[s.value] for s in Status)
+    return figures

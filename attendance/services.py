@@ -1,0 +1,179 @@
+"""Every write to attendance, and the rules every write obeys.
+
+`attendance_check` is the one place for the rules about which days can be
+marked; pages, the admin, the roster, commands and the API all go through it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from employees.models import Employee
+from hrms.db import save_validated
+
+from .models import AttendanceRecord
+
+Status = AttendanceRecord.Status
+
+
+def check_not_future(day: datetime.date) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            f"{day:%d %b %Y} is in the future. Attendance can be marked for today "
+            f"({today:%d %b %Y}) or earlier.",
+            code="future",
+        )
+
+
+def attendance_check(*, employee: Employee, day: datetime.date) -> None:
+    """Refuse a day that `employee` cannot have attendance for, saying why and what to do."""
+    check_not_future(day)
+    if day < employee.date_joined:
+        raise ValidationError(
+            f"{employee} joined on {employee.date_joined:%d %b %Y}, so {day:%d %b %Y} cannot "
+            "be marked. Pick a later date, or correct the joining date first.",
+            code="before_joining",
+        )
+    if employee.date_left is not None and day > employee.date_left:
+        raise ValidationError(
+            f"{employee} left on {employee.date_left:%d %b %Y}, so {day:%d %b %Y} cannot "
+            "be marked. Pick an earlier date, or correct the leaving date first.",
+            code="after_leaving",
+        )
+    if not employee.is_active and employee.date_left is None:
+        raise ValidationError(
+            f"{employee} is inactive and has no leaving date. Set their leaving date, or "
+            "reactivate them, before marking attendance.",
+            code="inactive",
+        )
+
+
+@transaction.atomic
+def attendance_mark(
+    *,
+    employee: Employee,
+    day: datetime.date,
+    status: str,
+    note: str = "",
+    by=None,
+) -> AttendanceRecord:
+    """Record one employee's attendance for a day that has no record yet."""
+    attendance_check(employee=employee, day=day)
+    record = AttendanceRecord(employee=employee, date=day, status=status, note=note, marked_by=by)
+    save_validated(record)
+    return record
+
+
+@transaction.atomic
+def attendance_update(
+    *, record: AttendanceRecord, status: str, note: str = "", by=None
+) -> AttendanceRecord:
+    """Correct the status or note of an existing record."""
+    attendance_check(employee=record.employee, day=record.date)
+    record.status = status
+    record.note = note
+    record.marked_by = by
+    save_validated(record)
+    return record
+
+
+@transaction.atomic
+def attendance_delete(*, record: AttendanceRecord) -> None:
+    record.delete()
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One row of a saved roster: the status chosen, and the one the user saw before."""
+
+    employee: Employee
+    status: str
+    seen: str  # "" when the row had no record
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    created: int
+    updated: int
+
+    @property
+    def saved(self) -> int:
+        return self.created + self.updated
+
+
+@transaction.atomic
+def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> RosterResult:
+    """Save a day's roster: all rows or none.
+
+    Rows whose status is what the user saw are left alone. A row that someone
+    else changed since the user loaded the roster is refused rather than
+    overwritten. Errors are keyed by the employee's code.
+    """
+    changed = [entry for entry in entries if entry.status and entry.status != entry.seen]
+    if not changed:
+        return RosterResult(created=0, updated=0)
+    # Lock this day's records of these employees: a concurrent save of the same
+    # rows waits for ours, then sees it (PostgreSQL; SQLite takes the whole lock).
+    existing = {
+        record.employee_id: record
+        for record in AttendanceRecord.objects.select_for_update().filter(
+            date=day, employee__in=[entry.employee.pk for entry in changed]
+        )
+    }
+    errors: dict[str, list[str]] = {}
+    to_create, to_update = [], []
+    now = timezone.now()
+    for entry in changed:
+        employee = entry.employee
+        try:
+            attendance_check(employee=employee, day=day)
+            if entry.status not in Status.values:
+                raise ValidationError("Choose one of the statuses.", code="invalid_status")
+        except ValidationError as error:
+            errors[employee.employee_id] = error.messages
+            continue
+        record = existing.get(employee.pk)
+        if (record.status if record else "") != entry.seen:
+            errors[employee.employee_id] = [_changed_meanwhile(employee, record)]
+        elif record is None:
+            to_create.append(
+                AttendanceRecord(employee=employee, date=day, status=entry.status, marked_by=by)
+            )
+        else:
+            record.status, record.marked_by, record.updated_at = entry.status, by, now
+            to_update.append(record)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            AttendanceRecord.objects.bulk_create(to_create)
+    except IntegrityError:
+        raise ValidationError(_created_meanwhile(day, to_create)) from None
+    AttendanceRecord.objects.bulk_update(to_update, ["status", "marked_by", "updated_at"])
+    return RosterResult(created=len(to_create), updated=len(to_update))
+
+
+def _changed_meanwhile(employee: Employee, record: AttendanceRecord | None) -> str:
+    now = record.get_status_display() if record else "not marked"
+    return (
+        f"Someone else changed {employee} while you were editing (now: {now}). "
+        "Nothing was saved; reload the roster to see their change, then save again."
+    )
+
+
+def _created_meanwhile(day: datetime.date, records: list[AttendanceRecord]) -> dict:
+    """The rows that another save marked at the same moment as this one."""
+    taken = AttendanceRecord.objects.filter(
+        date=day, employee__in=[record.employee_id for record in records]
+    ).select_related("employee")
+    errors = {
+        record.employee.employee_id: [_changed_meanwhile(record.employee, record)]
+        for record in taken
+    }
+    return errors or {
+        NON_FIELD_ERRORS: ["Another save of this roster got in first. Reload it and try again."]
+    }

@@ -94,6 +94,7 @@ def employee_update(*, employee: Employee, **changes) -> Employee:
     """Change any of the fields in EMPLOYEE_FIELDS."""
     for name, value in _employee_fields(changes).items():
         setattr(employee, name, value)
+    _check_attendance_within_employment(employee)
     save_validated(employee)
     return employee
 
@@ -105,6 +106,7 @@ def employee_deactivate(*, employee: Employee, date_left: datetime.date | None =
         raise ValidationError(f"{employee} is already inactive.", code="already_inactive")
     employee.is_active = False
     employee.date_left = date_left or employee.date_left or timezone.localdate()
+    _check_attendance_within_employment(employee)
     save_validated(employee)
     return employee
 
@@ -124,6 +126,36 @@ def employee_reactivate(*, employee: Employee) -> Employee:
 def employee_delete(*, employee: Employee) -> None:
     """Delete an employee and everything recorded about them."""
     employee.delete()
+
+
+def _check_attendance_within_employment(employee: Employee) -> None:
+    """Refuse employment dates that would leave attendance records outside them."""
+    if employee.date_joined is None:
+        return
+    after_leaving = Q(date__gt=employee.date_left) if employee.date_left else Q(pk__in=[])
+    outside = employee.attendance.aggregate(
+        before=Count("pk", filter=Q(date__lt=employee.date_joined)),
+        after=Count("pk", filter=after_leaving),
+    )
+    errors = {}
+    if outside["before"]:
+        errors["date_joined"] = (
+            f"{employee.full_name} has {_records(outside['before'])} before "
+            f"{employee.date_joined:%d %b %Y}. Choose an earlier joining date, or delete "
+            "those records first."
+        )
+    if outside["after"]:
+        errors["date_left"] = (
+            f"{employee.full_name} has {_records(outside['after'])} after "
+            f"{employee.date_left:%d %b %Y}. Choose a later leaving date, or delete those "
+            "records first."
+        )
+    if errors:
+        raise ValidationError(errors, code="records_outside_employment")
+
+
+def _records(count: int) -> str:
+    return "1 attendance record" if count == 1 else f"{count} attendance records"
 
 
 def _employee_fields(fields: dict) -> dict:

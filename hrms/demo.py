@@ -8,7 +8,18 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from attendance.models import AttendanceRecord
 from employees.models import Department, Employee
+
+Status = AttendanceRecord.Status
+# How often each status turns up in demo attendance.
+STATUS_WEIGHTS = {
+    Status.PRESENT: 80,
+    Status.WORK_FROM_HOME: 8,
+    Status.ON_LEAVE: 5,
+    Status.ABSENT: 4,
+    Status.HALF_DAY: 3,
+}
 
 DEPARTMENT_NAMES = [
     "Engineering",
@@ -54,8 +65,10 @@ DEFAULT_TITLES = ["Associate", "Specialist", "Coordinator", "Team Lead", "Manage
 
 
 @transaction.atomic
-def create_demo_directory(*, employees: int = 40, departments: int = 5, seed: int = 1) -> None:
-    """Create `departments` departments and `employees` employees in bulk."""
+def create_demo_data(
+    *, employees: int = 40, departments: int = 5, days: int = 0, seed: int = 1
+) -> None:
+    """Create departments, employees and `days` days of attendance before today, in bulk."""
     rng = random.Random(seed)
     fake = Faker()
     fake.seed_instance(seed)
@@ -91,3 +104,23 @@ def create_demo_directory(*, employees: int = 40, departments: int = 5, seed: in
         person.date_left = today - datetime.timedelta(days=rng.randint(1, 25))
         person.date_joined = min(person.date_joined, person.date_left)
     Employee.objects.bulk_create(people, batch_size=1000)
+    if days:
+        _create_demo_attendance(people, days=days, rng=rng, today=today)
+
+
+def _create_demo_attendance(people, *, days: int, rng: random.Random, today) -> None:
+    """Mark every weekday of the last `days` days (not today) for whoever worked then."""
+    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
+    batch = []
+    for offset in range(days, 0, -1):
+        day = today - datetime.timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for person in people:
+            if person.was_employed_on(day):
+                status = rng.choices(statuses, weights)[0]
+                batch.append(AttendanceRecord(employee=person, date=day, status=status))
+        if len(batch) >= 5000:
+            AttendanceRecord.objects.bulk_create(batch)
+            batch = []
+    AttendanceRecord.objects.bulk_create(batch)

@@ -195,3 +195,37 @@ class TestDepartments:
     def test_deleting_an_empty_department(self):
         services.department_delete(department=DepartmentFactory())
         assert not Department.objects.exists()
+
+
+class TestEmploymentDatesAndAttendance:
+    def test_joining_date_after_existing_records_is_refused(self):
+        from attendance.tests.factories import AttendanceRecordFactory
+
+        record = AttendanceRecordFactory(
+            date=datetime.date(2024, 5, 10), employee__date_joined=datetime.date(2024, 1, 1)
+        )
+        employee = record.employee
+        with pytest.raises(ValidationError) as error:
+            services.employee_update(employee=employee, date_joined=datetime.date(2024, 6, 1))
+        assert error.value.message_dict == {
+            "date_joined": [
+                f"{employee.full_name} has 1 attendance record before 01 Jun 2024. Choose an "
+                "earlier joining date, or delete those records first."
+            ]
+        }
+
+    def test_leaving_before_existing_records_is_refused(self):
+        from attendance.tests.factories import AttendanceRecordFactory
+
+        employee = EmployeeFactory(date_joined=timezone.localdate() - datetime.timedelta(days=30))
+        for n in (1, 2):
+            AttendanceRecordFactory(
+                employee=employee, date=timezone.localdate() - datetime.timedelta(days=n)
+            )
+        with pytest.raises(ValidationError) as error:
+            services.employee_deactivate(
+                employee=employee, date_left=timezone.localdate() - datetime.timedelta(days=3)
+            )
+        assert "has 2 attendance records after" in error.value.message_dict["date_left"][0]
+        employee.refresh_from_db()
+        assert employee.is_active

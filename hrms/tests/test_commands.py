@@ -3,19 +3,28 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from attendance.models import AttendanceRecord
+from attendance.services import attendance_check
 from employees.models import Department, Employee
 
 pytestmark = pytest.mark.django_db
 
 
 class TestSeedDemo:
-    def test_creates_departments_and_employees(self):
-        call_command("seed_demo", employees=25, departments=4, seed=3)
+    def test_creates_departments_employees_and_attendance(self):
+        call_command("seed_demo", employees=25, departments=4, days=14, seed=3)
         assert Department.objects.count() == 4
         assert Employee.objects.count() == 25
         for employee in Employee.objects.all():
             employee.full_clean()  # demo data obeys every rule
+        records = AttendanceRecord.objects.select_related("employee")
+        assert records.exists()
+        for record in records:
+            attendance_check(employee=record.employee, day=record.date)
+            assert record.date.weekday() < 5
+            assert record.date < timezone.localdate()
 
     def test_same_seed_gives_the_same_people(self):
         call_command("seed_demo", employees=5, seed=7)

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from employees.models import Employee
-from hrms.demo import create_demo_directory
+from hrms.demo import create_demo_data
 
 USERNAME = "admin"
 
@@ -29,8 +29,10 @@ class Command(BaseCommand):
         path = Path(credentials_file)
         password = self._password(path)
         if not Employee.objects.exists():
-            create_demo_directory(employees=40, departments=5)
-            self.stdout.write("Added demo data: 5 departments and 40 employees.")
+            create_demo_data(employees=40, departments=5, days=30)
+            self.stdout.write(
+                "Added demo data: 5 departments, 40 employees and 30 days of attendance."
+            )
         self.stdout.write(
             "\n"
             f"  HRMS Lite is starting at {url}\n"

@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from employees.models import Employee
-from hrms.demo import create_demo_directory
+from hrms.demo import create_demo_data
 
 
 class Command(BaseCommand):
-    help = "Fill the database with realistic demo departments and employees."
+    help = "Fill the database with realistic demo departments, employees and attendance."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -13,6 +13,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--departments", type=int, default=5, help="How many departments (default 5)."
+        )
+        parser.add_argument(
+            "--days", type=int, default=30, help="Days of attendance before today (default 30)."
         )
         parser.add_argument(
             "--seed", type=int, default=1, help="Random seed, for the same data every time."
@@ -23,15 +26,20 @@ class Command(BaseCommand):
             help="Add demo data even if the database already has employees.",
         )
 
-    def handle(self, *args, employees, departments, seed, force, **options):
-        if employees < 0 or departments < 1:
-            raise CommandError("Use --employees 0 or more and --departments 1 or more.")
+    def handle(self, *args, employees, departments, days, seed, force, **options):
+        if employees < 0 or departments < 1 or days < 0:
+            raise CommandError(
+                "Use --employees 0 or more, --departments 1 or more and --days 0 or more."
+            )
         if Employee.objects.exists() and not force:
             raise CommandError(
                 "This database already has employees; demo data is only added to an empty one. "
                 "Use --force to add it anyway."
             )
-        create_demo_directory(employees=employees, departments=departments, seed=seed)
+        create_demo_data(employees=employees, departments=departments, days=days, seed=seed)
         self.stdout.write(
-            self.style.SUCCESS(f"Added {departments} departments and {employees} employees.")
+            self.style.SUCCESS(
+                f"Added {departments} departments, {employees} employees and "
+                f"{days} days of attendance."
+            )
         )

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from . import services
-from .forms import AttendanceAdminForm
-from .models import AttendanceRecord
+from .forms import AttendanceAdminForm, HolidayForm
+from .models import AttendanceRecord, Holiday
 
 
 @admin.register(AttendanceRecord)
@@ -45,3 +45,12 @@ class AttendanceRecordAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.attendance_delete(record=obj)
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    form = HolidayForm
+    list_display = ["date", "name"]
+    list_filter = ["date"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

@@ -8,7 +8,7 @@ from employees.forms import DATE_WIDGET
 from employees.models import Department, Employee
 
 from . import services
-from .models import AttendanceRecord
+from .models import AttendanceRecord, Holiday
 
 Status = AttendanceRecord.Status
 DATE_ERRORS = {"invalid": "Enter the date as YYYY-MM-DD, for example 2026-03-31."}
@@ -158,3 +158,41 @@ class PeriodForm(forms.Form):
             return self.cleaned_data["start"], self.cleaned_data["end"]
         today = timezone.localdate()
         return today.replace(day=1), today
+
+
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name"]
+        widgets = {"date": DATE_WIDGET}
+        error_messages = {
+            "date": {"required": "Enter the holiday's date.", **DATE_ERRORS},
+            "name": {"required": "Enter the holiday's name, for example New Year's Day."},
+        }
+        help_texts = {"name": "For example: New Year's Day."}
+
+
+class RegisterForm(forms.Form):
+    """Which month, and optionally which department, the register shows."""
+
+    month = forms.DateField(
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        error_messages={"invalid": "Enter the month as YYYY-MM, for example 2026-03."},
+    )
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label="All departments",
+        error_messages={
+            "invalid_choice": "That department does not exist. Choose one from the list."
+        },
+    )
+
+    def __init__(self, data=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("month"):
+            data["month"] = timezone.localdate().strftime("%Y-%m")
+        kwargs.setdefault("auto_id", "register_%s")
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)

@@ -15,6 +15,16 @@ class Status(models.TextChoices):
     WORK_FROM_HOME = "wfh", "Work from home"
 
 
+# The one-letter code of each status: the roster's keys and the register's cells.
+STATUS_CODES = {
+    Status.PRESENT: "P",
+    Status.ABSENT: "A",
+    Status.HALF_DAY: "H",
+    Status.ON_LEAVE: "L",
+    Status.WORK_FROM_HOME: "W",
+}
+
+
 class AttendanceRecord(models.Model):
     """One employee's attendance on one day."""
 
@@ -51,6 +61,7 @@ class AttendanceRecord(models.Model):
             # "One day for everyone": the roster, today's figures, the register.
             models.Index(fields=["date", "status"], name="attendance_date_status_idx"),
         ]
+        permissions = [("export_attendancerecord", "Can export attendance")]
 
     def __str__(self):
         return f"{self.employee} on {self.date:%d %b %Y}: {self.get_status_display()}"
@@ -78,3 +89,34 @@ def duplicate_message(existing: AttendanceRecord) -> str:
         f"{existing.date:%d %b %Y}. To change it, edit that record (Attendance, or the "
         "roster for that day) instead of adding another."
     )
+
+
+class Holiday(models.Model):
+    """A public or company holiday: nobody is expected at work."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="holiday_name_not_blank",
+                violation_error_message="Enter the holiday's name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.date:%d %b %Y})"
+
+    def unique_error_message(self, model_class, unique_check):
+        if model_class is Holiday and tuple(unique_check) == ("date",):
+            existing = Holiday.objects.filter(date=self.date).exclude(pk=self.pk).first()
+            if existing is not None:
+                return ValidationError(
+                    f"{self.date:%d %b %Y} is already a holiday: {existing.name}.", code="unique"
+                )
+        return super().unique_error_message(model_class, unique_check)

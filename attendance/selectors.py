@@ -106,16 +106,49 @@ def roster(*, day: datetime.date, department: Department | None = None) -> Query
     )
 
 
-def roster_counts(*, day: datetime.date, department: Department | None = None) -> dict:
-    """For the roster's day: how many employees have each status, and how many are not marked."""
+def day_summary(*, day: datetime.date, department: Department | None = None) -> dict:
+    """A day at a glance: employees employed, each status, not marked, and the day's rate."""
     employees = Employee.objects.employed_on(day)
     if department is not None:
         employees = employees.filter(department=department)
     figures = employees.annotate(
         day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))
-    ).aggregate(
-        total=Count("pk"),
-        **{status.value: Count("pk", filter=Q(day_record__status=status)) for status in Status},
-    )
-    figures["not_marked"] = figures["total"] - sum(figures[s.value] for s in Status)
+    ).aggregate(total=Count("pk"), **attendance_figures("day_record__"))
+    figures["not_marked"] = figures["total"] - figures["marked"]
     return figures
+
+
+def period_rate(days: list[datetime.date]) -> float | None:
+    """The attendance rate over the given days, for everyone."""
+    records = AttendanceRecord.objects.filter(date__in=days)
+    return records.aggregate(rate=attendance_figures()["rate"])["rate"]
+
+
+def daily_rates(days: list[datetime.date]) -> list[tuple[datetime.date, float | None]]:
+    """The rate of each of the given days (None for a day with nothing that counts)."""
+    rates = dict(
+        AttendanceRecord.objects.filter(date__in=days)
+        .values("date")
+        .annotate(rate=attendance_figures()["rate"])
+        .values_list("date", "rate")
+    )
+    return [(day, rates.get(day)) for day in days]
+
+
+def unmarked(*, day: datetime.date, limit: int = 10) -> dict:
+    """Who has no record on `day`: a few names, and how many in each department."""
+    employees = (
+        Employee.objects.employed_on(day)
+        .annotate(day_record=FilteredRelation("attendance", condition=Q(attendance__date=day)))
+        .filter(day_record__isnull=True)
+    )
+    by_department = list(
+        employees.values("department_id", "department__name")
+        .annotate(count=Count("pk"))
+        .order_by("department__name")
+    )
+    return {
+        "some": list(employees.select_related("department").order_by("full_name")[:limit]),
+        "by_department": by_department,
+        "total": sum(row["count"] for row in by_department),
+    }

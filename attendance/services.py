@@ -14,7 +14,7 @@ from django.utils import timezone
 from employees.models import Employee
 from hrms.db import save_validated
 
-from .models import AttendanceRecord
+from .models import AttendanceRecord, Holiday
 
 Status = AttendanceRecord.Status
 
@@ -177,3 +177,22 @@ def _created_meanwhile(day: datetime.date, records: list[AttendanceRecord]) -> d
     return errors or {
         NON_FIELD_ERRORS: ["Another save of this roster got in first. Reload it and try again."]
     }
+
+
+@transaction.atomic
+def holiday_create(*, day: datetime.date, name: str) -> Holiday:
+    holiday = Holiday(date=day, name=name)
+    save_validated(holiday)
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(*, holiday: Holiday, day: datetime.date, name: str) -> Holiday:
+    holiday.date, holiday.name = day, name
+    save_validated(holiday)
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, holiday: Holiday) -> None:
+    holiday.delete()

@@ -7,6 +7,19 @@ app_name = "attendance"
 urlpatterns = [
     path("", views.attendance_list, name="list"),
     path("mark/", views.roster, name="mark"),
+    path("register/", views.register, name="register"),
+    path("register/export/<str:fmt>/", views.register_export, name="register_export"),
+    path("export/<str:fmt>/", views.attendance_export, name="export"),
     path("<int:pk>/edit/", views.attendance_update, name="update"),
     path("<int:pk>/delete/", views.attendance_delete, name="delete"),
 ]
+
+holiday_patterns = (
+    [
+        path("", views.holiday_list, name="list"),
+        path("new/", views.holiday_create, name="create"),
+        path("<int:pk>/edit/", views.holiday_update, name="update"),
+        path("<int:pk>/delete/", views.holiday_delete, name="delete"),
+    ],
+    "holidays",
+)

@@ -1,3 +1,4 @@
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -6,30 +7,26 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
+from hrms.exports import download
 from hrms.htmx import finish, render_page, render_partials, safe_next
 
 from . import selectors, services
 from .filters import AttendanceFilter
-from .forms import AttendanceForm, RosterDayForm, RosterForm
-from .models import AttendanceRecord
+from .forms import AttendanceForm, HolidayForm, RegisterForm, RosterDayForm, RosterForm
+from .models import STATUS_CODES, AttendanceRecord, Holiday
+from .register import Register
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 Status = AttendanceRecord.Status
-# The key that picks each status on the roster, shown beside it.
-STATUS_KEYS = {
-    Status.PRESENT: "P",
-    Status.ABSENT: "A",
-    Status.HALF_DAY: "H",
-    Status.ON_LEAVE: "L",
-    Status.WORK_FROM_HOME: "W",
-}
 # What the roster page needs to draw its pickers.
 ROSTER_CONTEXT = {
     "statuses": Status.choices,
-    "status_keys": {status.value: key for status, key in STATUS_KEYS.items()},
-    "status_keys_attr": " ".join(f"{key}={status.value}" for status, key in STATUS_KEYS.items()),
+    "status_keys": {status.value: key for status, key in STATUS_CODES.items()},
+    "status_keys_attr": " ".join(f"{key}={status.value}" for status, key in STATUS_CODES.items()),
 }
 ATTENDANCE_PER_PAGE = 50
 ROSTER = "attendance/roster.html"
@@ -123,7 +120,7 @@ def _render_roster(
         "day": day,
         "department": department,
         "employees": _rows(day, department, chosen=chosen, row_errors=row_errors),
-        "counts": selectors.roster_counts(day=day, department=department),
+        "counts": selectors.day_summary(day=day, department=department),
         "form_errors": form_errors,
     }
     return render_page(request, ROSTER, context, partial="roster", status=status)
@@ -135,7 +132,7 @@ def _render_row(request, day, department, code):
     context = {
         **ROSTER_CONTEXT,
         "employee": employee,
-        "counts": selectors.roster_counts(day=day, department=department),
+        "counts": selectors.day_summary(day=day, department=department),
         "saved_row": True,
     }
     return render_partials(request, ROSTER, ["row", "counts-oob"], context)
@@ -218,3 +215,204 @@ def attendance_delete(request, pk):
 def _refresh_on(record) -> tuple[str, ...]:
     """Pages that refresh their lists in place after a record changes."""
     return (reverse("attendance:list"), record.employee.get_absolute_url())
+
+
+# Holidays
+
+
+def _holidays_url() -> str:
+    return reverse("holidays:list")
+
+
+@require_safe
+@permission_required("attendance.view_holiday", raise_exception=True)
+def holiday_list(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 1900), 2999)
+    context = {
+        "year": year,
+        "holidays": Holiday.objects.filter(date__year=year),
+        "previous_year": year - 1,
+        "next_year": year + 1,
+    }
+    return render_page(request, "attendance/holiday_list.html", context, partial="results")
+
+
+@require_get_or_post
+@permission_required("attendance.add_holiday", raise_exception=True)
+def holiday_create(request):
+    form = HolidayForm(request.POST or None)
+    if form.is_valid():
+        try:
+            holiday = services.holiday_create(
+                day=form.cleaned_data["date"], name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Added the holiday {holiday}.")
+            url = f"{_holidays_url()}?year={holiday.date.year}"
+            return finish(request, url, refresh_on=(_holidays_url(),))
+    return render_page(request, "attendance/holiday_form.html", {"form": form})
+
+
+@require_get_or_post
+@permission_required("attendance.change_holiday", raise_exception=True)
+def holiday_update(request, pk):
+    holiday = get_object_or_404(Holiday, pk=pk)
+    context = {"holiday": holiday, "title": f"Edit {holiday}"}
+    form = HolidayForm(request.POST or None, instance=holiday)
+    if form.is_valid():
+        try:
+            services.holiday_update(
+                holiday=holiday, day=form.cleaned_data["date"], name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved the holiday {holiday}.")
+            url = f"{_holidays_url()}?year={holiday.date.year}"
+            return finish(request, url, refresh_on=(_holidays_url(),))
+    return render_page(request, "attendance/holiday_form.html", {**context, "form": form})
+
+
+@require_get_or_post
+@permission_required("attendance.delete_holiday", raise_exception=True)
+def holiday_delete(request, pk):
+    holiday = get_object_or_404(Holiday, pk=pk)
+    if request.method == "POST":
+        services.holiday_delete(holiday=holiday)
+        messages.success(request, f"Deleted the holiday {holiday}; it is a working day again.")
+        url = f"{_holidays_url()}?year={holiday.date.year}"
+        return finish(request, url, refresh_on=(_holidays_url(),))
+    return render_page(request, "attendance/holiday_delete.html", {"holiday": holiday})
+
+
+# The monthly register
+
+REGISTER_PER_PAGE = 50
+
+
+@require_safe
+@permission_required("attendance.view_attendancerecord", raise_exception=True)
+def register(request):
+    form = RegisterForm(request.GET)
+    context = {"form": form, "legend": _legend()}
+    if form.is_valid():
+        month, department = form.cleaned_data["month"], form.cleaned_data["department"]
+        sheet = Register(month=month, department=department)
+        page = Paginator(sheet.employees(), REGISTER_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            sheet=sheet,
+            page=page,
+            rows=sheet.rows(list(page.object_list)),
+            previous_month=(sheet.start - datetime.timedelta(days=1)).strftime("%Y-%m"),
+            next_month=(sheet.end + datetime.timedelta(days=1)).strftime("%Y-%m"),
+            status_columns=[(s.value, s.label, STATUS_CODES[s]) for s in Status],
+        )
+    return render_page(request, "attendance/register.html", context, partial="register")
+
+
+def _legend() -> list[tuple[str, str, str]]:
+    """(code, css class, meaning) for every kind of register cell."""
+    return [
+        *((STATUS_CODES[s], s.value, s.label) for s in Status),
+        ("·", "unmarked", "Working day, not marked"),
+        ("", "off", "Weekly off day"),
+        ("", "holiday", "Holiday"),
+        ("", "outside", "Before joining or after leaving"),
+    ]
+
+
+# Downloads
+
+# In a downloaded register: NM = working day not marked, OFF = weekly off, HOL = holiday.
+CELL_EXPORT_TEXT = {"unmarked": "NM", "off": "OFF", "holiday": "HOL"}
+
+
+def _export_text(cell) -> str:
+    if cell.kind == "unmarked" or not cell.text:
+        return CELL_EXPORT_TEXT.get(cell.kind.split()[0], "")
+    return cell.text
+
+
+@require_safe
+@permission_required("attendance.export_attendancerecord", raise_exception=True)
+def attendance_export(request, fmt):
+    """The attendance list, as currently filtered, as a CSV or XLSX file."""
+    records = AttendanceFilter(request.GET, queryset=selectors.attendance_list()).qs
+    labels = dict(Status.choices)
+    rows = (
+        [day, code, name, department, labels[status], note, marked_by or ""]
+        for day, code, name, department, status, note, marked_by in records.values_list(
+            "date",
+            "employee__employee_id",
+            "employee__full_name",
+            "employee__department__name",
+            "status",
+            "note",
+            "marked_by__username",
+        ).iterator(chunk_size=2000)
+    )
+    header = ["Date", "Code", "Employee", "Department", "Status", "Note", "Marked by"]
+    return download(
+        request,
+        fmt,
+        back=f"{reverse('attendance:list')}?{request.GET.urlencode()}",
+        name=f"attendance-records-{timezone.localdate():%Y-%m-%d}",
+        title="Attendance",
+        header=header,
+        rows=rows,
+        row_count=records.count,
+    )
+
+
+@require_safe
+@permission_required("attendance.export_attendancerecord", raise_exception=True)
+def register_export(request, fmt):
+    """A whole month's register, for everyone matching the filter, as CSV or XLSX."""
+    form = RegisterForm(request.GET)
+    back = f"{reverse('attendance:register')}?{request.GET.urlencode()}"
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    sheet = Register(month=form.cleaned_data["month"], department=form.cleaned_data["department"])
+    codes = [STATUS_CODES[s] for s in Status]
+    header = [
+        "Code",
+        "Employee",
+        "Department",
+        *(d.date.isoformat() for d in sheet.days),
+        *codes,
+        "Not marked",
+        "Rate %",
+    ]
+    rows = (
+        [
+            row.employee.employee_id,
+            row.employee.full_name,
+            row.employee.department.name,
+            *(_export_text(cell) for cell in row.cells),
+            *(row.counts[s.value] for s in Status),
+            row.not_marked,
+            None if row.rate is None else round(row.rate, 1),
+        ]
+        for row in sheet.iter_rows()
+    )
+    name = f"attendance-{sheet.start:%Y-%m}"
+    if sheet.department is not None:
+        name += "-" + slugify(sheet.department.name)
+    return download(
+        request,
+        fmt,
+        back=back,
+        name=name,
+        title=f"{sheet.start:%B %Y}",
+        header=header,
+        rows=rows,
+        row_count=sheet.employees().count,
+    )

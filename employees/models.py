@@ -52,8 +52,12 @@ class Department(models.Model):
 class EmployeeQuerySet(models.QuerySet):
     def employed_on(self, day):
         """Employees who worked here on `day`: joined by then and not yet left."""
-        return self.filter(date_joined__lte=day).filter(
-            Q(date_left__gte=day) | Q(date_left__isnull=True, is_active=True)
+        return self.employed_between(day, day)
+
+    def employed_between(self, start, end):
+        """Employees who worked here on at least one day from `start` to `end`."""
+        return self.filter(date_joined__lte=end).filter(
+            Q(date_left__gte=start) | Q(date_left__isnull=True, is_active=True)
         )
 
 
@@ -106,6 +110,7 @@ class Employee(models.Model):
         indexes = [
             models.Index(fields=["is_active", "full_name"], name="employee_active_name_idx"),
         ]
+        permissions = [("export_employee", "Can export the employee directory")]
 
     def __str__(self):
         return f"{self.full_name} ({self.employee_id})"

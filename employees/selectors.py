@@ -20,3 +20,7 @@ def employee_directory() -> QuerySet[Employee]:
 
 def employee_by_code(code: str) -> Employee | None:
     return employee_directory().filter(employee_id=code.upper()).first()
+
+
+def recent_employees(*, limit: int = 5) -> QuerySet[Employee]:
+    return employee_directory().order_by("-created_at", "-employee_id")[:limit]

@@ -6,10 +6,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from attendance import selectors as attendance_selectors
 from attendance.forms import PeriodForm
+from hrms.exports import download
 from hrms.htmx import finish, render_page
 
 from . import selectors, services
@@ -249,3 +251,41 @@ def _add_errors(form, error: ValidationError, *, field: str | None = None) -> No
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(field, error)
+
+
+@require_safe
+@permission_required("employees.export_employee", raise_exception=True)
+def employee_export(request, fmt):
+    """The directory, as currently filtered, as a CSV or XLSX file."""
+    filterset = EmployeeFilter(request.GET, queryset=selectors.employee_directory())
+    employees = filterset.qs
+    columns = ["employee_id", "full_name", "email", "department__name", "job_title", "phone"]
+    rows = (
+        [*values, joined, left, "Active" if active else "Inactive"]
+        for *values, joined, left, active in employees.values_list(
+            *columns, "date_joined", "date_left", "is_active"
+        ).iterator(chunk_size=2000)
+    )
+    header = [
+        "Code",
+        "Full name",
+        "Email",
+        "Department",
+        "Job title",
+        "Phone",
+        "Date joined",
+        "Date left",
+        "Status",
+    ]
+    name = f"employees-{timezone.localdate():%Y-%m-%d}"
+    back = f"{_directory_url()}?{request.GET.urlencode()}"
+    return download(
+        request,
+        fmt,
+        back=back,
+        name=name,
+        title="Employees",
+        header=header,
+        rows=rows,
+        row_count=employees.count,
+    )

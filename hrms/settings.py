@@ -159,3 +159,11 @@ LOGGING = {
 
 # The directory's page size.
 EMPLOYEES_PER_PAGE = 25
+
+# Days of the week nobody is expected at work (0 = Monday … 6 = Sunday).
+WEEKDAY_NAMES = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKLY_OFF_DAYS = sorted(
+    WEEKDAY_NAMES.index(name.strip().lower()[:3])
+    for name in env.list("WEEKLY_OFF_DAYS", default=["sat", "sun"])
+    if name.strip()
+)

@@ -77,12 +77,12 @@ class TestSignIn:
         assert response.status_code == 302
         assert Employee.objects.filter(pk=employee.pk).exists()
 
-    def test_log_in_and_land_on_the_directory(self, client, django_user_model):
+    def test_log_in_and_land_on_the_dashboard(self, client, django_user_model):
         django_user_model.objects.create_user("jane", password="a-Long-pass-99")
         response = client.post(
             "/login/", {"username": "jane", "password": "a-Long-pass-99"}, follow=True
         )
-        assert response.redirect_chain[-1][0] == "/employees/"
+        assert response.redirect_chain[-1][0] == "/"
 
     def test_wrong_password_says_so(self, client, django_user_model):
         django_user_model.objects.create_user("jane", password="a-Long-pass-99")

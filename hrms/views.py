@@ -1,0 +1,49 @@
+"""Project-wide pages: the dashboard."""
+
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from attendance import calendar
+from attendance import selectors as attendance_selectors
+from attendance.models import AttendanceRecord
+from employees import selectors as employee_selectors
+
+from . import charts
+
+RATE_WINDOW = 30  # working days
+
+
+@require_safe
+@permission_required("employees.view_employee", raise_exception=True)
+def dashboard(request):
+    """Today's picture at a glance. Every figure is computed in the database."""
+    today = timezone.localdate()
+    working_days = calendar.last_working_days(RATE_WINDOW, until=today)
+    today_kind = calendar.Calendar.between(today, today).kind(today)
+    is_working_day = today_kind == calendar.WORKING
+    figures = attendance_selectors.day_summary(day=today)
+    if not is_working_day:
+        figures["not_marked"] = 0
+    statuses = [(s.value, s.label, figures[s.value]) for s in AttendanceRecord.Status]
+    departments = list(employee_selectors.department_list())
+    context = {
+        "today": today,
+        "today_kind": today_kind,
+        "is_working_day": is_working_day,
+        "figures": figures,
+        "statuses": statuses,
+        "active_employees": sum(d.active_count for d in departments),
+        "departments": departments,
+        "window_rate": attendance_selectors.period_rate(working_days),
+        "window": working_days,
+        "status_chart": charts.donut(
+            [*statuses, ("unmarked", "Not marked", figures["not_marked"])]
+        ),
+        "department_chart": charts.bars([(d.name, d.active_count) for d in departments]),
+        "rate_chart": charts.rate_line(attendance_selectors.daily_rates(working_days)),
+        "unmarked": attendance_selectors.unmarked(day=today) if is_working_day else None,
+        "recent_employees": employee_selectors.recent_employees(limit=5),
+    }
+    return render(request, "dashboard.html", context)

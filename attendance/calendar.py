@@ -51,6 +51,9 @@ class Calendar:
     def is_working(self, day: datetime.date) -> bool:
         return self.kind(day) == WORKING
 
+    def days_between(self) -> Iterator[datetime.date]:
+        return days(self.start, self.end)
+
     def working_days(
         self, start: datetime.date | None = None, end: datetime.date | None = None
     ) -> list[datetime.date]:

@@ -196,3 +196,30 @@ class RegisterForm(forms.Form):
         kwargs.setdefault("auto_id", "register_%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
+
+
+class RangeForm(forms.Form):
+    """Mark one employee with one status over several days."""
+
+    start = forms.DateField(label="First day", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    end = forms.DateField(label="Last day", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    status = forms.ChoiceField(
+        choices=Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a status.",
+            "invalid_choice": "“%(value)s” is not a status. Choose one from the list.",
+        },
+    )
+    note = forms.CharField(
+        max_length=200, required=False, help_text="Optional, for example: annual leave."
+    )
+    overwrite = forms.BooleanField(
+        label="Replace days that are already marked",
+        required=False,
+        help_text="Left unticked, days that already have a record keep it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end"].widget.attrs["max"] = timezone.localdate().isoformat()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from employees.models import Employee
 from hrms.db import save_validated
 
+from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
 from .models import AttendanceRecord, Holiday
 
 Status = AttendanceRecord.Status
@@ -196,3 +197,90 @@ def holiday_update(*, holiday: Holiday, day: datetime.date, name: str) -> Holida
 @transaction.atomic
 def holiday_delete(*, holiday: Holiday) -> None:
     holiday.delete()
+
+
+MAX_RANGE_DAYS = 366
+
+
+@dataclass(frozen=True)
+class RangeResult:
+    marked: int  # days that had no record
+    replaced: int  # days whose record was overwritten, when asked
+    kept: int  # days that already had a record, left as they were
+    weekly_off: int
+    holidays: int
+
+
+@transaction.atomic
+def attendance_mark_range(
+    *,
+    employee: Employee,
+    start: datetime.date,
+    end: datetime.date,
+    status: str,
+    note: str = "",
+    overwrite: bool = False,
+    by=None,
+) -> RangeResult:
+    """Mark one employee with one status on every working day from `start` to `end`.
+
+    Weekly off days and holidays are skipped; days already marked are kept unless
+    `overwrite`. All days are saved, or none.
+    """
+    if start > end:
+        raise ValidationError({"end": "The last day cannot be before the first day."})
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise ValidationError(
+            {"end": f"Mark at most {MAX_RANGE_DAYS} days at once; split a longer period."}
+        )
+    if status not in Status.values:
+        raise ValidationError({"status": "Choose one of the statuses."})
+    for day, field in ((start, "start"), (end, "end")):
+        try:
+            attendance_check(employee=employee, day=day)
+        except ValidationError as error:
+            raise ValidationError({field: error.messages}) from None
+
+    calendar = Calendar.between(start, end)
+    existing = {
+        record.date: record
+        for record in AttendanceRecord.objects.select_for_update().filter(
+            employee=employee, date__range=(start, end)
+        )
+    }
+    to_create, to_update = [], []
+    kinds = {WEEKLY_OFF: 0, HOLIDAY: 0}
+    kept = 0
+    now = timezone.now()
+    for day in calendar.days_between():
+        kind = calendar.kind(day)
+        if kind in kinds:
+            kinds[kind] += 1
+        elif day not in existing:
+            to_create.append(
+                AttendanceRecord(
+                    employee=employee, date=day, status=status, note=note, marked_by=by
+                )
+            )
+        elif overwrite:
+            record = existing[day]
+            record.status, record.note, record.marked_by, record.updated_at = status, note, by, now
+            to_update.append(record)
+        else:
+            kept += 1
+    try:
+        with transaction.atomic():
+            AttendanceRecord.objects.bulk_create(to_create)
+    except IntegrityError:
+        raise ValidationError(
+            "Someone else marked some of these days at the same moment. Nothing was saved; "
+            "try again."
+        ) from None
+    AttendanceRecord.objects.bulk_update(to_update, ["status", "note", "marked_by", "updated_at"])
+    return RangeResult(
+        marked=len(to_create),
+        replaced=len(to_update),
+        kept=kept,
+        weekly_off=kinds[WEEKLY_OFF],
+        holidays=kinds[HOLIDAY],
+    )

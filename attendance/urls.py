@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/export/<str:fmt>/", views.register_export, name="register_export"),
     path("export/<str:fmt>/", views.attendance_export, name="export"),
+    path("employee/<str:code>/range/", views.mark_range, name="mark_range"),
     path("<int:pk>/edit/", views.attendance_update, name="update"),
     path("<int:pk>/delete/", views.attendance_delete, name="delete"),
 ]

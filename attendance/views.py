@@ -11,12 +11,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
+from employees.models import Employee
 from hrms.exports import download
+from hrms.forms import add_service_errors
 from hrms.htmx import finish, render_page, render_partials, safe_next
 
 from . import selectors, services
+from .calendar import Calendar
 from .filters import AttendanceFilter
-from .forms import AttendanceForm, HolidayForm, RegisterForm, RosterDayForm, RosterForm
+from .forms import (
+    AttendanceForm,
+    HolidayForm,
+    RangeForm,
+    RegisterForm,
+    RosterDayForm,
+    RosterForm,
+)
 from .models import STATUS_CODES, AttendanceRecord, Holiday
 from .register import Register
 
@@ -114,10 +124,13 @@ def _rows(day, department, *, chosen=None, row_errors=None) -> list:
 def _render_roster(
     request, day_form, day, department, *, chosen=None, row_errors=None, form_errors=(), status=200
 ):
+    calendar = Calendar.between(day, day)
     context = {
         **ROSTER_CONTEXT,
         "day_form": day_form,
         "day": day,
+        "day_kind": calendar.kind(day),
+        "holiday_name": calendar.holidays.get(day, ""),
         "department": department,
         "employees": _rows(day, department, chosen=chosen, row_errors=row_errors),
         "counts": selectors.day_summary(day=day, department=department),
@@ -191,7 +204,7 @@ def attendance_update(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved: {record}.")
             return finish(request, context["next"], refresh_on=_refresh_on(record))
@@ -252,7 +265,7 @@ def holiday_create(request):
                 day=form.cleaned_data["date"], name=form.cleaned_data["name"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Added the holiday {holiday}.")
             url = f"{_holidays_url()}?year={holiday.date.year}"
@@ -272,7 +285,7 @@ def holiday_update(request, pk):
                 holiday=holiday, day=form.cleaned_data["date"], name=form.cleaned_data["name"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved the holiday {holiday}.")
             url = f"{_holidays_url()}?year={holiday.date.year}"
@@ -416,3 +429,49 @@ def register_export(request, fmt):
         rows=rows,
         row_count=sheet.employees().count,
     )
+
+
+@require_get_or_post
+@permission_required("attendance.add_attendancerecord", raise_exception=True)
+def mark_range(request, code):
+    """Mark one employee over a range of days (from their profile)."""
+    if request.method == "POST" and not request.user.has_perm("attendance.change_attendancerecord"):
+        raise PermissionDenied
+    employee = get_object_or_404(Employee.objects.select_related("department"), employee_id=code)
+    form = RangeForm(request.POST or None)
+    if form.is_valid():
+        try:
+            result = services.attendance_mark_range(
+                employee=employee, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _range_message(employee, form.cleaned_data, result))
+            profile = employee.get_absolute_url()
+            return finish(request, profile, refresh_on=(profile,))
+    return render_page(request, "attendance/mark_range.html", {"employee": employee, "form": form})
+
+
+def _range_message(employee, data, result) -> str:
+    status = Status(data["status"]).label
+    text = (
+        f"Marked {employee.full_name} {status} on {_days(result.marked + result.replaced)} "
+        f"({data['start']:%d %b} – {data['end']:%d %b %Y})"
+    )
+    if result.replaced:
+        text += f", replacing {_days(result.replaced)} already marked"
+    skipped = []
+    if result.weekly_off:
+        skipped.append(f"{_days(result.weekly_off)} off")
+    if result.holidays:
+        skipped.append(f"{result.holidays} {'holiday' if result.holidays == 1 else 'holidays'}")
+    if result.kept:
+        skipped.append(f"{_days(result.kept)} already marked (kept as they were)")
+    if skipped:
+        text += ". Skipped " + ", ".join(skipped)
+    return text + "."
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"

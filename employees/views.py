@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from attendance import selectors as attendance_selectors
 from attendance.forms import PeriodForm
 from hrms.exports import download
+from hrms.forms import add_service_errors
 from hrms.htmx import finish, render_page
 
 from . import selectors, services
@@ -78,7 +79,7 @@ def employee_create(request):
         try:
             employee = services.employee_create(**form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Added {employee}.")
             return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
@@ -103,7 +104,7 @@ def employee_update(request, code):
         try:
             services.employee_update(employee=employee, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved the changes to {employee}.")
             return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
@@ -122,7 +123,7 @@ def employee_deactivate(request, code):
             )
         except ValidationError as error:
             employee.refresh_from_db()
-            _add_errors(form, error, field="date_left")
+            add_service_errors(form, error, field="date_left")
         else:
             messages.success(
                 request,
@@ -190,7 +191,7 @@ def department_create(request):
         try:
             department = services.department_create(name=form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error, field="name")
+            add_service_errors(form, error, field="name")
         else:
             messages.success(request, f"Added the department {department}.")
             return finish(request, _departments_url(), refresh_on=(_departments_url(),))
@@ -207,7 +208,7 @@ def department_update(request, pk):
         try:
             services.department_rename(department=department, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error, field="name")
+            add_service_errors(form, error, field="name")
         else:
             messages.success(request, f"Renamed {old_name} to {department}.")
             return finish(request, _departments_url(), refresh_on=(_departments_url(),))
@@ -242,15 +243,6 @@ def department_delete(request, pk):
         "employees/department_delete.html",
         {"department": department, "in_use_message": in_use_message},
     )
-
-
-def _add_errors(form, error: ValidationError, *, field: str | None = None) -> None:
-    """Show a service's error in the form: beside the field it names, else beside `field`."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(field, error)
 
 
 @require_safe

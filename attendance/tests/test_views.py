@@ -151,8 +151,8 @@ class TestRosterPage:
         with CaptureQueriesContext(connection) as many:
             response = client.get(ROSTER)
         assert len(response.context["employees"]) == 200
-        # session, user, 2 permission lookups, departments, roster, counts
-        assert len(few) == len(many) == 7
+        # session, user, 2 permission lookups, departments, holidays, roster, counts
+        assert len(few) == len(many) == 8
 
 
 class TestSaveRoster:

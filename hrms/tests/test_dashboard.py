@@ -1,0 +1,121 @@
+"""The dashboard: today's picture, from the database, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from attendance.models import Holiday
+from attendance.tests.factories import AttendanceRecordFactory
+from employees.tests.factories import DepartmentFactory, EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _every_day_is_a_working_day(settings):
+    settings.WEEKLY_OFF_DAYS = []
+
+
+@pytest.fixture
+def viewer(user_with):
+    return user_with("employees.view_employee", username="viewer")
+
+
+@pytest.fixture
+def company():
+    """Sales: Amy (present), Ben (wfh), Cat (not marked). Ops: Dan (half day). Eve has left."""
+    sales, ops = DepartmentFactory(name="Sales"), DepartmentFactory(name="Ops")
+    joined = today() - datetime.timedelta(days=100)
+    amy, ben, cat = (
+        EmployeeFactory(full_name=name, department=sales, date_joined=joined)
+        for name in ("Amy", "Ben", "Cat")
+    )
+    dan = EmployeeFactory(full_name="Dan", department=ops, date_joined=joined)
+    EmployeeFactory(
+        full_name="Eve", department=ops, is_active=False, date_left=joined, date_joined=joined
+    )
+    AttendanceRecordFactory(employee=amy, status="present")
+    AttendanceRecordFactory(employee=ben, status="wfh")
+    AttendanceRecordFactory(employee=dan, status="half_day")
+    yesterday = today() - datetime.timedelta(days=1)
+    AttendanceRecordFactory(employee=cat, date=yesterday, status="absent")
+    return {"sales": sales, "cat": cat}
+
+
+class TestDashboard:
+    def test_cards(self, client, viewer, company):
+        response = client.get("/")
+        figures = response.context["figures"]
+        assert response.context["active_employees"] == 4
+        assert len(response.context["departments"]) == 2
+        assert (figures["present"], figures["wfh"], figures["half_day"], figures["not_marked"]) == (
+            1,
+            1,
+            1,
+            1,
+        )
+        # today: (1 + 1 + 0.5) / 3 = 83.3%; last 30 working days add yesterday's absence:
+        # (1 + 1 + 0.5) / 4 = 62.5%
+        assertContains(response, "83.3%")
+        assertContains(response, "62.5%")
+
+    def test_charts_have_text_equivalents(self, client, viewer, company):
+        response = client.get("/")
+        assertContains(response, 'aria-describedby="status-chart-table"')
+        assertContains(response, '<th scope="row"><a href="/employees/?department=', count=2)
+        slices = {s.key: s.value for s in response.context["status_chart"]}
+        assert slices == {"present": 1, "wfh": 1, "half_day": 1, "unmarked": 1}
+        rates = dict((p.day, p.rate) for p in response.context["rate_chart"]["points"])
+        assert rates[today()] == pytest.approx(83.33, abs=0.01)
+        assert rates[today() - datetime.timedelta(days=1)] == 0.0
+
+    def test_not_yet_marked_links_to_the_roster_of_their_department(self, client, viewer, company):
+        response = client.get("/")
+        assertContains(response, f'href="/attendance/mark/?department={company["sales"].pk}"')
+        assertContains(response, "Sales: 1 to mark")
+        assert [e.full_name for e in response.context["unmarked"]["some"]] == ["Cat"]
+
+    def test_on_a_holiday_nobody_is_not_marked(self, client, viewer, company):
+        Holiday.objects.create(date=today(), name="Founders' Day")
+        response = client.get("/")
+        assert response.context["figures"]["not_marked"] == 0
+        assertContains(response, "Today is a holiday")
+        assertNotContains(response, "to mark</a>")
+
+    def test_recent_employees(self, client, viewer, company):
+        newest = EmployeeFactory(full_name="Newest Hire")
+        response = client.get("/")
+        assert response.context["recent_employees"][0] == newest
+        assert len(response.context["recent_employees"]) == 5
+
+    def test_empty_company(self, client, viewer):
+        response = client.get("/")
+        assert response.status_code == 200
+        assertContains(response, "no data")
+
+    def test_needs_a_role(self, client, user_with):
+        user_with()
+        assert client.get("/").status_code == 403
+
+    def test_query_count_does_not_grow(self, client, viewer):
+        def add(n):
+            department = DepartmentFactory()
+            for employee in EmployeeFactory.create_batch(n, department=department):
+                AttendanceRecordFactory(employee=employee)
+
+        add(3)
+        with CaptureQueriesContext(connection) as few:
+            client.get("/")
+        for _ in range(4):
+            add(30)
+        with CaptureQueriesContext(connection) as many:
+            client.get("/")
+        assert len(few) == len(many) <= 16

@@ -73,7 +73,7 @@ class TestDashboard:
         assertContains(response, '<th scope="row"><a href="/employees/?department=', count=2)
         slices = {s.key: s.value for s in response.context["status_chart"]}
         assert slices == {"present": 1, "wfh": 1, "half_day": 1, "unmarked": 1}
-        rates = dict((p.day, p.rate) for p in response.context["rate_chart"]["points"])
+        rates = {p.day: p.rate for p in response.context["rate_chart"]["points"]}
         assert rates[today()] == pytest.approx(83.33, abs=0.01)
         assert rates[today() - datetime.timedelta(days=1)] == 0.0
 

@@ -5,6 +5,8 @@ from django.contrib.auth.models import Permission
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Sessions are refreshed once per test, so query counts do not depend on the clock.
+    settings.SESSION_REFRESH_SECONDS = 10**9
     # Serve static files from the app folders, as in development, without collectstatic.
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True

@@ -1,14 +1,17 @@
 from django.contrib import admin
 
+from accounts.admin import ScopedAdmin
+
 from . import services
 from .forms import AttendanceAdminForm, HolidayForm
 from .models import AttendanceRecord, Holiday
 
 
 @admin.register(AttendanceRecord)
-class AttendanceRecordAdmin(admin.ModelAdmin):
+class AttendanceRecordAdmin(ScopedAdmin):
     """Attendance in the back office, through the same rules and services as the pages."""
 
+    department_path = "employee__department"
     form = AttendanceAdminForm
     list_display = ["date", "employee", "department", "status", "note", "marked_by", "updated_at"]
     list_filter = ["status", "date", "employee__department"]

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from employees.models import Department
+from employees.filters import visible_departments
 
 from .models import AttendanceRecord
 
@@ -15,7 +15,7 @@ class AttendanceFilter(django_filters.FilterSet):
     employee = django_filters.CharFilter(method="by_employee", label="Employee")
     department = django_filters.ModelChoiceFilter(
         field_name="employee__department",
-        queryset=Department.objects.all(),
+        queryset=visible_departments,
         empty_label="All departments",
         label="Department",
     )

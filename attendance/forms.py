@@ -4,8 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.scoping import Scope
 from employees.forms import DATE_WIDGET
 from employees.models import Department, Employee
+from employees.selectors import departments
 
 from . import services
 from .models import AttendanceRecord, Holiday
@@ -27,7 +29,7 @@ class RosterDayForm(forms.Form):
         },
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, scope: Scope, **kwargs):
         data = data.copy() if data is not None else {}
         if not data.get("date"):
             data["date"] = timezone.localdate().isoformat()
@@ -35,6 +37,7 @@ class RosterDayForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["department"].queryset = departments(scope=scope)
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -111,7 +114,7 @@ class AttendanceForm(forms.ModelForm):
 
 
 class AttendanceAdminForm(forms.ModelForm):
-    """The admin's form: the same rules as every other path."""
+    """The admin's form: the same rules as every other path (limited by the admin class)."""
 
     class Meta:
         model = AttendanceRecord
@@ -189,13 +192,14 @@ class RegisterForm(forms.Form):
         },
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, scope: Scope, **kwargs):
         data = data.copy() if data is not None else {}
         if not data.get("month"):
             data["month"] = timezone.localdate().strftime("%Y-%m")
         kwargs.setdefault("auto_id", "register_%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
+        self.fields["department"].queryset = departments(scope=scope)
 
 
 class RangeForm(forms.Form):

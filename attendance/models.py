@@ -69,6 +69,10 @@ class AttendanceRecord(models.Model):
     def get_absolute_url(self):
         return reverse("attendance:update", args=[self.pk])
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit log entry: whose record it was, and their department."""
+        return {"department": self.employee.department_id, "employee": str(self.employee_id)}
+
     def unique_error_message(self, model_class, unique_check):
         """Name the record that already exists for this employee and day, and how to change it."""
         if model_class is AttendanceRecord and set(unique_check) == {"employee", "date"}:

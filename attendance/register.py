@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from accounts.scoping import Scope
 from employees.models import Department, Employee
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar, days, month_bounds
@@ -46,9 +47,10 @@ class Day:
 class Register:
     """One month of attendance for a set of employees."""
 
-    def __init__(self, *, month: datetime.date, department: Department | None = None):
+    def __init__(self, *, month: datetime.date, department: Department | None = None, scope: Scope):
         self.start, self.end = month_bounds(month)
         self.department = department
+        self.scope = scope
         self.calendar = Calendar.between(self.start, self.end)
         self.today = timezone.localdate()
         self.days = [
@@ -59,7 +61,9 @@ class Register:
 
     def employees(self) -> QuerySet[Employee]:
         """Everyone employed at some point in the month, with their totals for it."""
-        employees = Employee.objects.employed_between(self.start, self.end)
+        employees = self.scope.limit(
+            Employee.objects.employed_between(self.start, self.end), "department"
+        )
         if self.department is not None:
             employees = employees.filter(department=self.department)
         in_month = Q(attendance__date__range=(self.start, self.end))

@@ -13,6 +13,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, NullIf
 
+from accounts.scoping import Scope
 from employees.models import Department, Employee
 
 from .models import AttendanceRecord
@@ -79,17 +80,25 @@ def recent_records(*, employee: Employee, limit: int = 10) -> QuerySet[Attendanc
     return AttendanceRecord.objects.filter(employee=employee).select_related("marked_by")[:limit]
 
 
-def attendance_list() -> QuerySet[AttendanceRecord]:
-    return AttendanceRecord.objects.select_related("employee__department", "marked_by").order_by(
+def attendance_list(*, scope: Scope) -> QuerySet[AttendanceRecord]:
+    records = scope.limit(AttendanceRecord.objects.all(), "employee__department")
+    return records.select_related("employee__department", "marked_by").order_by(
         "-date", "employee__full_name", "pk"
     )
 
 
-def roster(*, day: datetime.date, department: Department | None = None) -> QuerySet[Employee]:
-    """Everyone employed on `day` (in `department`), with that day's record if any."""
-    employees = Employee.objects.employed_on(day)
+def _employed_on(day: datetime.date, department: Department | None, scope: Scope):
+    employees = scope.limit(Employee.objects.employed_on(day), "department")
     if department is not None:
         employees = employees.filter(department=department)
+    return employees
+
+
+def roster(
+    *, day: datetime.date, department: Department | None = None, scope: Scope
+) -> QuerySet[Employee]:
+    """Everyone employed on `day` (in `department`), with that day's record if any."""
+    employees = _employed_on(day, department, scope)
     return (
         employees.annotate(
             day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))
@@ -106,11 +115,9 @@ def roster(*, day: datetime.date, department: Department | None = None) -> Query
     )
 
 
-def day_summary(*, day: datetime.date, department: Department | None = None) -> dict:
+def day_summary(*, day: datetime.date, department: Department | None = None, scope: Scope) -> dict:
     """A day at a glance: employees employed, each status, not marked, and the day's rate."""
-    employees = Employee.objects.employed_on(day)
-    if department is not None:
-        employees = employees.filter(department=department)
+    employees = _employed_on(day, department, scope)
     figures = employees.annotate(
         day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))
     ).aggregate(total=Count("pk"), **attendance_figures("day_record__"))
@@ -118,27 +125,29 @@ def day_summary(*, day: datetime.date, department: Department | None = None) -> 
     return figures
 
 
-def period_rate(days: list[datetime.date]) -> float | None:
-    """The attendance rate over the given days, for everyone."""
-    records = AttendanceRecord.objects.filter(date__in=days)
+def period_rate(days: list[datetime.date], *, scope: Scope) -> float | None:
+    """The attendance rate over the given days, for everyone in scope."""
+    records = attendance_list(scope=scope).filter(date__in=days)
     return records.aggregate(rate=attendance_figures()["rate"])["rate"]
 
 
-def daily_rates(days: list[datetime.date]) -> list[tuple[datetime.date, float | None]]:
+def daily_rates(
+    days: list[datetime.date], *, scope: Scope
+) -> list[tuple[datetime.date, float | None]]:
     """The rate of each of the given days (None for a day with nothing that counts)."""
+    records = scope.limit(AttendanceRecord.objects.filter(date__in=days), "employee__department")
     rates = dict(
-        AttendanceRecord.objects.filter(date__in=days)
-        .values("date")
+        records.values("date")
         .annotate(rate=attendance_figures()["rate"])
         .values_list("date", "rate")
     )
     return [(day, rates.get(day)) for day in days]
 
 
-def unmarked(*, day: datetime.date, limit: int = 10) -> dict:
+def unmarked(*, day: datetime.date, scope: Scope, limit: int = 10) -> dict:
     """Who has no record on `day`: a few names, and how many in each department."""
     employees = (
-        Employee.objects.employed_on(day)
+        _employed_on(day, None, scope)
         .annotate(day_record=FilteredRelation("attendance", condition=Q(attendance__date=day)))
         .filter(day_record__isnull=True)
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
-from employees.models import Employee
+from employees.selectors import employee_directory
 from hrms.exports import download
 from hrms.forms import add_service_errors
 from hrms.htmx import finish, render_page, render_partials, safe_next
@@ -52,7 +52,7 @@ def roster(request):
     is_post = request.method == "POST"
     if is_post and not request.user.has_perm("attendance.change_attendancerecord"):
         raise PermissionDenied
-    day_form = RosterDayForm(request.POST if is_post else request.GET)
+    day_form = RosterDayForm(request.POST if is_post else request.GET, scope=request.scope)
     if not day_form.is_valid():
         context = {"day_form": day_form, "employees": None}
         return render_page(
@@ -63,7 +63,8 @@ def roster(request):
     chosen, row_errors, form_errors = {}, {}, []
 
     if is_post:
-        employees = {e.employee_id: e for e in selectors.roster(day=day, department=department)}
+        roster_rows = selectors.roster(day=day, department=department, scope=request.scope)
+        employees = {e.employee_id: e for e in roster_rows}
         rows = RosterForm(request.POST, employees=employees)
         if not rows.is_valid():
             form_errors = rows.errors
@@ -110,9 +111,9 @@ def roster(request):
     )
 
 
-def _rows(day, department, *, chosen=None, row_errors=None) -> list:
+def _rows(request, day, department, *, chosen=None, row_errors=None) -> list:
     """The roster's employees, each with what is saved, what to show and any refusal."""
-    employees = list(selectors.roster(day=day, department=department))
+    employees = list(selectors.roster(day=day, department=department, scope=request.scope))
     for employee in employees:
         code = employee.employee_id
         employee.seen = employee.status or ""
@@ -132,8 +133,8 @@ def _render_roster(
         "day_kind": calendar.kind(day),
         "holiday_name": calendar.holidays.get(day, ""),
         "department": department,
-        "employees": _rows(day, department, chosen=chosen, row_errors=row_errors),
-        "counts": selectors.day_summary(day=day, department=department),
+        "employees": _rows(request, day, department, chosen=chosen, row_errors=row_errors),
+        "counts": selectors.day_summary(day=day, department=department, scope=request.scope),
         "form_errors": form_errors,
     }
     return render_page(request, ROSTER, context, partial="roster", status=status)
@@ -141,11 +142,11 @@ def _render_roster(
 
 def _render_row(request, day, department, code):
     """One saved row and the day's new counts, for an htmx row save."""
-    employee = next(e for e in _rows(day, department) if e.employee_id == code)
+    employee = next(e for e in _rows(request, day, department) if e.employee_id == code)
     context = {
         **ROSTER_CONTEXT,
         "employee": employee,
-        "counts": selectors.day_summary(day=day, department=department),
+        "counts": selectors.day_summary(day=day, department=department, scope=request.scope),
         "saved_row": True,
     }
     return render_partials(request, ROSTER, ["row", "counts-oob"], context)
@@ -179,7 +180,8 @@ def _refused_summary(row_errors: dict, employees: dict) -> str:
 @require_safe
 @permission_required("attendance.view_attendancerecord", raise_exception=True)
 def attendance_list(request):
-    filterset = AttendanceFilter(request.GET, queryset=selectors.attendance_list())
+    records = selectors.attendance_list(scope=request.scope)
+    filterset = AttendanceFilter(request.GET, queryset=records, request=request)
     page = Paginator(filterset.qs, ATTENDANCE_PER_PAGE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page}
     return render_page(request, "attendance/attendance_list.html", context, partial="results")
@@ -188,7 +190,7 @@ def attendance_list(request):
 @require_get_or_post
 @permission_required("attendance.change_attendancerecord", raise_exception=True)
 def attendance_update(request, pk):
-    record = get_object_or_404(selectors.attendance_list(), pk=pk)
+    record = get_object_or_404(selectors.attendance_list(scope=request.scope), pk=pk)
     context = {
         "record": record,
         "title": f"Edit {record.employee.full_name}’s attendance on {record.date:%d %b %Y}",
@@ -214,7 +216,7 @@ def attendance_update(request, pk):
 @require_get_or_post
 @permission_required("attendance.delete_attendancerecord", raise_exception=True)
 def attendance_delete(request, pk):
-    record = get_object_or_404(selectors.attendance_list(), pk=pk)
+    record = get_object_or_404(selectors.attendance_list(scope=request.scope), pk=pk)
     next_url = safe_next(request, reverse("attendance:list"))
     if request.method == "POST":
         services.attendance_delete(record=record)
@@ -313,11 +315,11 @@ REGISTER_PER_PAGE = 50
 @require_safe
 @permission_required("attendance.view_attendancerecord", raise_exception=True)
 def register(request):
-    form = RegisterForm(request.GET)
+    form = RegisterForm(request.GET, scope=request.scope)
     context = {"form": form, "legend": _legend()}
     if form.is_valid():
         month, department = form.cleaned_data["month"], form.cleaned_data["department"]
-        sheet = Register(month=month, department=department)
+        sheet = Register(month=month, department=department, scope=request.scope)
         page = Paginator(sheet.employees(), REGISTER_PER_PAGE).get_page(request.GET.get("page"))
         context.update(
             sheet=sheet,
@@ -357,7 +359,8 @@ def _export_text(cell) -> str:
 @permission_required("attendance.export_attendancerecord", raise_exception=True)
 def attendance_export(request, fmt):
     """The attendance list, as currently filtered, as a CSV or XLSX file."""
-    records = AttendanceFilter(request.GET, queryset=selectors.attendance_list()).qs
+    scoped = selectors.attendance_list(scope=request.scope)
+    records = AttendanceFilter(request.GET, queryset=scoped, request=request).qs
     labels = dict(Status.choices)
     rows = (
         [day, code, name, department, labels[status], note, marked_by or ""]
@@ -388,12 +391,16 @@ def attendance_export(request, fmt):
 @permission_required("attendance.export_attendancerecord", raise_exception=True)
 def register_export(request, fmt):
     """A whole month's register, for everyone matching the filter, as CSV or XLSX."""
-    form = RegisterForm(request.GET)
+    form = RegisterForm(request.GET, scope=request.scope)
     back = f"{reverse('attendance:register')}?{request.GET.urlencode()}"
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
-    sheet = Register(month=form.cleaned_data["month"], department=form.cleaned_data["department"])
+    sheet = Register(
+        month=form.cleaned_data["month"],
+        department=form.cleaned_data["department"],
+        scope=request.scope,
+    )
     codes = [STATUS_CODES[s] for s in Status]
     header = [
         "Code",
@@ -437,7 +444,7 @@ def mark_range(request, code):
     """Mark one employee over a range of days (from their profile)."""
     if request.method == "POST" and not request.user.has_perm("attendance.change_attendancerecord"):
         raise PermissionDenied
-    employee = get_object_or_404(Employee.objects.select_related("department"), employee_id=code)
+    employee = get_object_or_404(employee_directory(scope=request.scope), employee_id=code)
     form = RangeForm(request.POST or None)
     if form.is_valid():
         try:

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from accounts.admin import ScopedAdmin
+from accounts.scoping import scope_for
+
 from .forms import DepartmentForm, EmployeeForm
 from .models import Department, Employee
 from .selectors import department_list
@@ -11,13 +14,15 @@ class EmployeeAdminForm(EmployeeForm):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ScopedAdmin):
     form = DepartmentForm
     list_display = ["name", "active_count", "employee_count"]
     search_fields = ["name"]
 
+    department_path = "pk"
+
     def get_queryset(self, request):
-        return department_list()
+        return department_list(scope=scope_for(request.user))
 
     @admin.display(description="active employees", ordering="active_count")
     def active_count(self, department):
@@ -29,7 +34,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(ScopedAdmin):
     form = EmployeeAdminForm
     list_display = ["employee_id", "full_name", "email", "department", "date_joined", "is_active"]
     list_filter = ["is_active", "department", "date_joined"]

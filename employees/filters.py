@@ -1,7 +1,14 @@
 import django_filters
 from django.db.models import Q
 
-from .models import Department, Employee
+from .models import Employee
+from .selectors import departments
+
+
+def visible_departments(request):
+    """The department filter offers only the departments the user may see."""
+    return departments(scope=request.scope)
+
 
 STATUS_CHOICES = [("active", "Active"), ("inactive", "Inactive"), ("all", "All")]
 
@@ -19,7 +26,7 @@ class EmployeeFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="All departments"
+        queryset=visible_departments, empty_label="All departments"
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="by_status", empty_label=None, label="Status"

@@ -1,7 +1,10 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.scoping import EVERYTHING, Scope
+
 from .models import Department, Employee
+from .selectors import departments
 from .services import EMPLOYEE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -46,9 +49,11 @@ class EmployeeForm(forms.ModelForm):
             "date_left": {"invalid": "Enter the leaving date as YYYY-MM-DD."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope: Scope = EVERYTHING, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].empty_label = "Choose a department"
+        # A user limited to some departments can only pick those.
+        self.fields["department"].queryset = departments(scope=scope)
         if not self.instance.pk:
             self.fields["date_joined"].initial = timezone.localdate
 

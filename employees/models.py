@@ -41,6 +41,10 @@ class Department(models.Model):
     def get_absolute_url(self):
         return reverse("employees:list") + f"?department={self.pk}"
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit log entry: lets department limits apply to history."""
+        return {"department": self.pk}
+
     def validate_constraints(self, exclude=None):
         # Every constraint of a department is about its name: report them there.
         try:
@@ -124,6 +128,10 @@ class Employee(models.Model):
                 {"date_left": "The leaving date cannot be before the joining date."},
                 code="left_before_joined",
             )
+
+    def get_additional_data(self) -> dict:
+        """Kept with each audit log entry: lets department limits apply to history."""
+        return {"department": self.department_id, "employee": str(self.pk)}
 
     def was_employed_on(self, day) -> bool:
         """The same test as `Employee.objects.employed_on(day)`, for one employee."""

@@ -1,26 +1,33 @@
-"""Reads of departments and employees."""
+"""Reads of departments and employees, always within the reader's department scope."""
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
+from accounts.scoping import Scope
+
 from .models import Department, Employee
 
 
-def department_list() -> QuerySet[Department]:
+def departments(*, scope: Scope) -> QuerySet[Department]:
+    """The departments the user may see: choices of every department picker."""
+    return scope.limit(Department.objects.order_by(Lower("name")), "pk")
+
+
+def department_list(*, scope: Scope) -> QuerySet[Department]:
     """Departments with their number of employees, active and in all."""
-    return Department.objects.annotate(
+    return departments(scope=scope).annotate(
         employee_count=Count("employees"),
         active_count=Count("employees", filter=Q(employees__is_active=True)),
-    ).order_by(Lower("name"))
+    )
 
 
-def employee_directory() -> QuerySet[Employee]:
-    return Employee.objects.select_related("department")
+def employee_directory(*, scope: Scope) -> QuerySet[Employee]:
+    return scope.limit(Employee.objects.select_related("department"), "department")
 
 
-def employee_by_code(code: str) -> Employee | None:
-    return employee_directory().filter(employee_id=code.upper()).first()
+def employee_by_code(code: str, *, scope: Scope) -> Employee | None:
+    return employee_directory(scope=scope).filter(employee_id=code.upper()).first()
 
 
-def recent_employees(*, limit: int = 5) -> QuerySet[Employee]:
-    return employee_directory().order_by("-created_at", "-employee_id")[:limit]
+def recent_employees(*, scope: Scope, limit: int = 5) -> QuerySet[Employee]:
+    return employee_directory(scope=scope).order_by("-created_at", "-employee_id")[:limit]

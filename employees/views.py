@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -18,13 +18,14 @@ from hrms.htmx import finish, render_page
 from . import selectors, services
 from .filters import EmployeeFilter
 from .forms import DeactivateForm, DepartmentForm, EmployeeForm
-from .models import Department, Employee
+from .models import Employee
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
 
-def _employee_or_404(code: str) -> Employee:
-    employee = selectors.employee_by_code(code)
+def _employee_or_404(request, code: str) -> Employee:
+    """The employee with this code, if the user may see them; else 404."""
+    employee = selectors.employee_by_code(code, scope=request.scope)
     if employee is None:
         raise Http404("No employee has that code.")
     return employee
@@ -40,13 +41,14 @@ def _directory_url() -> str:
 @require_safe
 @permission_required("employees.view_employee", raise_exception=True)
 def employee_list(request):
-    filterset = EmployeeFilter(request.GET, queryset=selectors.employee_directory())
+    directory = selectors.employee_directory(scope=request.scope)
+    filterset = EmployeeFilter(request.GET, queryset=directory, request=request)
     page = Paginator(filterset.qs, settings.EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "sort_columns": filterset.sort_columns(),
-        "has_employees": page.paginator.count > 0 or Employee.objects.exists(),
+        "has_employees": page.paginator.count > 0 or directory.exists(),
     }
     return render_page(request, "employees/employee_list.html", context, partial="results")
 
@@ -54,7 +56,7 @@ def employee_list(request):
 @require_safe
 @permission_required("employees.view_employee", raise_exception=True)
 def employee_detail(request, code):
-    employee = _employee_or_404(code)
+    employee = _employee_or_404(request, code)
     if code != employee.employee_id:
         return redirect(employee)
     period_form = PeriodForm(request.GET)
@@ -74,7 +76,7 @@ def employee_detail(request, code):
 @require_get_or_post
 @permission_required("employees.add_employee", raise_exception=True)
 def employee_create(request):
-    form = EmployeeForm(request.POST or None)
+    form = EmployeeForm(request.POST or None, scope=request.scope)
     if form.is_valid():
         try:
             employee = services.employee_create(**form.cleaned_data)
@@ -93,13 +95,13 @@ def employee_create(request):
 @require_get_or_post
 @permission_required("employees.change_employee", raise_exception=True)
 def employee_update(request, code):
-    employee = _employee_or_404(code)
+    employee = _employee_or_404(request, code)
     context = {
         "title": f"Edit {employee}",
         "cancel_url": employee.get_absolute_url(),
         "employee": employee,
     }
-    form = EmployeeForm(request.POST or None, instance=employee)
+    form = EmployeeForm(request.POST or None, instance=employee, scope=request.scope)
     if form.is_valid():
         try:
             services.employee_update(employee=employee, **form.cleaned_data)
@@ -114,7 +116,7 @@ def employee_update(request, code):
 @require_get_or_post
 @permission_required("employees.change_employee", raise_exception=True)
 def employee_deactivate(request, code):
-    employee = _employee_or_404(code)
+    employee = _employee_or_404(request, code)
     form = DeactivateForm(request.POST or None)
     if form.is_valid():
         try:
@@ -138,7 +140,7 @@ def employee_deactivate(request, code):
 @require_get_or_post
 @permission_required("employees.change_employee", raise_exception=True)
 def employee_reactivate(request, code):
-    employee = _employee_or_404(code)
+    employee = _employee_or_404(request, code)
     error = None
     if request.method == "POST":
         try:
@@ -156,7 +158,7 @@ def employee_reactivate(request, code):
 @require_get_or_post
 @permission_required("employees.delete_employee", raise_exception=True)
 def employee_delete(request, code):
-    employee = _employee_or_404(code)
+    employee = _employee_or_404(request, code)
     if request.method == "POST":
         services.employee_delete(employee=employee)
         messages.success(request, f"Deleted {employee} and all their records.")
@@ -178,7 +180,7 @@ def department_list(request):
     return render_page(
         request,
         "employees/department_list.html",
-        {"departments": selectors.department_list()},
+        {"departments": selectors.department_list(scope=request.scope)},
         partial="results",
     )
 
@@ -186,6 +188,11 @@ def department_list(request):
 @require_get_or_post
 @permission_required("employees.add_department", raise_exception=True)
 def department_create(request):
+    if request.scope.is_limited:
+        raise PermissionDenied(
+            "Your account is limited to some departments, so it cannot add new ones. "
+            "Ask an administrator."
+        )
     form = DepartmentForm(request.POST or None)
     if form.is_valid():
         try:
@@ -201,7 +208,7 @@ def department_create(request):
 @require_get_or_post
 @permission_required("employees.change_department", raise_exception=True)
 def department_update(request, pk):
-    department = get_object_or_404(Department, pk=pk)
+    department = get_object_or_404(selectors.departments(scope=request.scope), pk=pk)
     old_name = department.name
     form = DepartmentForm(request.POST or None, instance=department)
     if form.is_valid():
@@ -222,7 +229,7 @@ def department_update(request, pk):
 @require_get_or_post
 @permission_required("employees.delete_department", raise_exception=True)
 def department_delete(request, pk):
-    department = get_object_or_404(selectors.department_list(), pk=pk)
+    department = get_object_or_404(selectors.department_list(scope=request.scope), pk=pk)
     in_use_message = ""
     if department.employee_count:
         in_use_message = services.department_in_use_message(
@@ -249,8 +256,8 @@ def department_delete(request, pk):
 @permission_required("employees.export_employee", raise_exception=True)
 def employee_export(request, fmt):
     """The directory, as currently filtered, as a CSV or XLSX file."""
-    filterset = EmployeeFilter(request.GET, queryset=selectors.employee_directory())
-    employees = filterset.qs
+    directory = selectors.employee_directory(scope=request.scope)
+    employees = EmployeeFilter(request.GET, queryset=directory, request=request).qs
     columns = ["employee_id", "full_name", "email", "department__name", "job_title", "phone"]
     rows = (
         [*values, joined, left, "Active" if active else "Inactive"]

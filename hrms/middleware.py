@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
 
@@ -26,3 +29,33 @@ class HtmxMessagesMiddleware:
             return response
         response.write(render_to_string("base.html#messages-oob", {"messages": storage}, request))
         return response
+
+
+class IdleTimeoutMiddleware:
+    """End a signed-in session after settings.SESSION_IDLE_TIMEOUT seconds without a request.
+
+    The session's expiry moves forward as the user works, written at most once per
+    settings.SESSION_REFRESH_SECONDS so that most requests do not write to the
+    session store.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            note_activity(request.session)
+        return self.get_response(request)
+
+
+def note_activity(session) -> None:
+    """Move the session's expiry forward, if not already done in this period."""
+    period = int(time.time() // settings.SESSION_REFRESH_SECONDS)
+    if session.get("active_period") != period:
+        session["active_period"] = period
+        session.set_expiry(settings.SESSION_IDLE_TIMEOUT)
+
+
+def note_sign_in(sender, request, user, **kwargs) -> None:
+    """Signing in counts as activity (connected to `user_logged_in`)."""
+    note_activity(request.session)

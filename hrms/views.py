@@ -23,11 +23,12 @@ def dashboard(request):
     working_days = calendar.last_working_days(RATE_WINDOW, until=today)
     today_kind = calendar.Calendar.between(today, today).kind(today)
     is_working_day = today_kind == calendar.WORKING
-    figures = attendance_selectors.day_summary(day=today)
+    scope = request.scope
+    figures = attendance_selectors.day_summary(day=today, scope=scope)
     if not is_working_day:
         figures["not_marked"] = 0
     statuses = [(s.value, s.label, figures[s.value]) for s in AttendanceRecord.Status]
-    departments = list(employee_selectors.department_list())
+    departments = list(employee_selectors.department_list(scope=scope))
     context = {
         "today": today,
         "today_kind": today_kind,
@@ -36,14 +37,16 @@ def dashboard(request):
         "statuses": statuses,
         "active_employees": sum(d.active_count for d in departments),
         "departments": departments,
-        "window_rate": attendance_selectors.period_rate(working_days),
+        "window_rate": attendance_selectors.period_rate(working_days, scope=scope),
         "window": working_days,
         "status_chart": charts.donut(
             [*statuses, ("unmarked", "Not marked", figures["not_marked"])]
         ),
         "department_chart": charts.bars([(d.name, d.active_count) for d in departments]),
-        "rate_chart": charts.rate_line(attendance_selectors.daily_rates(working_days)),
-        "unmarked": attendance_selectors.unmarked(day=today) if is_working_day else None,
-        "recent_employees": employee_selectors.recent_employees(limit=5),
+        "rate_chart": charts.rate_line(attendance_selectors.daily_rates(working_days, scope=scope)),
+        "unmarked": (
+            attendance_selectors.unmarked(day=today, scope=scope) if is_working_day else None
+        ),
+        "recent_employees": employee_selectors.recent_employees(scope=scope, limit=5),
     }
     return render(request, "dashboard.html", context)

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains
 
+from accounts.scoping import EVERYTHING
 from attendance.models import Holiday
 from attendance.register import Register
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
@@ -59,7 +60,7 @@ def rows_by_code(sheet):
 
 class TestRegister:
     def test_totals_per_employee(self, march):
-        rows = rows_by_code(Register(month=MARCH))
+        rows = rows_by_code(Register(month=MARCH, scope=EVERYTHING))
         amy = rows["E1"]
         assert amy.counts == {"present": 2, "absent": 1, "half_day": 1, "on_leave": 1, "wfh": 1}
         # 20 working days (21 weekdays less the holiday); 5 of them marked.
@@ -68,7 +69,7 @@ class TestRegister:
         assert amy.rate == pytest.approx(70.0)
 
     def test_joining_and_leaving_inside_the_month(self, march):
-        rows = rows_by_code(Register(month=MARCH))
+        rows = rows_by_code(Register(month=MARCH, scope=EVERYTHING))
         # Ben: working days from the 12th: 12-14, 18-21, 24-28, 31 = 13 (the 17th is a
         # holiday); one is marked.
         assert rows["E2"].not_marked == 12
@@ -76,7 +77,7 @@ class TestRegister:
         assert rows["E3"].not_marked == 4
 
     def test_cells(self, march):
-        amy = rows_by_code(Register(month=MARCH))["E1"]
+        amy = rows_by_code(Register(month=MARCH, scope=EVERYTHING))["E1"]
         cells = {n + 1: cell for n, cell in enumerate(amy.cells)}
         assert [cells[n].text for n in range(3, 8)] == ["P", "A", "H", "L", "W"]
         assert cells[1].kind == "off"
@@ -85,7 +86,7 @@ class TestRegister:
         assert cells[17].kind == "holiday"
         assert cells[17].title == "St Patrick's Day"
         assert (cells[10].text, cells[10].kind, cells[10].title) == ("·", "unmarked", "Not marked")
-        ben = rows_by_code(Register(month=MARCH))["E2"]
+        ben = rows_by_code(Register(month=MARCH, scope=EVERYTHING))["E2"]
         assert ben.cells[10].kind == "outside"  # the 11th, before joining
 
     def test_department_filter_and_nobody_outside_the_month(self, march):
@@ -94,7 +95,9 @@ class TestRegister:
         EmployeeFactory(
             employee_id="E5", department=sales, date_joined=d(31) + datetime.timedelta(1)
         )
-        assert set(rows_by_code(Register(month=MARCH, department=sales))) == {"E4"}
+        assert set(rows_by_code(Register(month=MARCH, department=sales, scope=EVERYTHING))) == {
+            "E4"
+        }
 
     def test_page(self, client, viewer, march):
         response = client.get("/attendance/register/", {"month": "2025-03"})
@@ -125,6 +128,6 @@ class TestRegister:
         add(60)
         with CaptureQueriesContext(connection) as many:
             client.get("/attendance/register/", {"month": "2025-03"})
-        # session, user, 2 permission lookups, holidays, count, page with totals, records,
-        # departments
-        assert len(few) == len(many) == 9
+        # session, user, 2 permission lookups, department scope, holidays, count, page
+        # with totals, records, departments
+        assert len(few) == len(many) == 10

@@ -231,8 +231,9 @@ class TestDirectory:
         with CaptureQueriesContext(connection) as many:
             response = client.get("/employees/", params)
         assert response.status_code == 200
-        # session, user, user and group permissions, department choices, count, page
-        assert len(few) == len(many) == 7
+        # session, user, user and group permissions, department scope, department
+        # choices, count, page
+        assert len(few) == len(many) == 8
 
 
 def form_data(department, **overrides):

@@ -109,7 +109,14 @@ def roster(
             department_name=F("department__name"),
         )
         .only(
-            "id", "employee_id", "full_name", "job_title", "date_joined", "date_left", "is_active"
+            "id",
+            "employee_id",
+            "full_name",
+            "job_title",
+            "department",
+            "date_joined",
+            "date_left",
+            "is_active",
         )
         .order_by("full_name", "employee_id")
     )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from employees.models import Employee
+from hrms.audit import log_bulk, snapshot
 from hrms.db import save_validated
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
@@ -138,6 +139,8 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
             errors[employee.employee_id] = error.messages
             continue
         record = existing.get(employee.pk)
+        if record is not None:
+            record.employee = employee  # already loaded: no query to describe the change
         if (record.status if record else "") != entry.seen:
             errors[employee.employee_id] = [_changed_meanwhile(employee, record)]
         elif record is None:
@@ -145,8 +148,9 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
                 AttendanceRecord(employee=employee, date=day, status=entry.status, marked_by=by)
             )
         else:
+            before = snapshot(record)
             record.status, record.marked_by, record.updated_at = entry.status, by, now
-            to_update.append(record)
+            to_update.append((before, record))
     if errors:
         raise ValidationError(errors)
     try:
@@ -154,7 +158,10 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
             AttendanceRecord.objects.bulk_create(to_create)
     except IntegrityError:
         raise ValidationError(_created_meanwhile(day, to_create)) from None
-    AttendanceRecord.objects.bulk_update(to_update, ["status", "marked_by", "updated_at"])
+    AttendanceRecord.objects.bulk_update(
+        [record for _, record in to_update], ["status", "marked_by", "updated_at"]
+    )
+    log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
     return RosterResult(created=len(to_create), updated=len(to_update))
 
 
@@ -248,6 +255,8 @@ def attendance_mark_range(
             employee=employee, date__range=(start, end)
         )
     }
+    for record in existing.values():
+        record.employee = employee  # already loaded: no query to describe the change
     to_create, to_update = [], []
     kinds = {WEEKLY_OFF: 0, HOLIDAY: 0}
     kept = 0
@@ -264,8 +273,9 @@ def attendance_mark_range(
             )
         elif overwrite:
             record = existing[day]
+            before = snapshot(record)
             record.status, record.note, record.marked_by, record.updated_at = status, note, by, now
-            to_update.append(record)
+            to_update.append((before, record))
         else:
             kept += 1
     try:
@@ -276,7 +286,10 @@ def attendance_mark_range(
             "Someone else marked some of these days at the same moment. Nothing was saved; "
             "try again."
         ) from None
-    AttendanceRecord.objects.bulk_update(to_update, ["status", "note", "marked_by", "updated_at"])
+    AttendanceRecord.objects.bulk_update(
+        [record for _, record in to_update], ["status", "note", "marked_by", "updated_at"]
+    )
+    log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
     return RangeResult(
         marked=len(to_create),
         replaced=len(to_update),

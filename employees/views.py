@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from attendance import selectors as attendance_selectors
 from attendance.forms import PeriodForm
+from hrms import audit
 from hrms.exports import download
 from hrms.forms import add_service_errors
 from hrms.htmx import finish, render_page
@@ -21,6 +22,7 @@ from .forms import DeactivateForm, DepartmentForm, EmployeeForm
 from .models import Employee
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
+HISTORY_ON_PROFILE = 20
 
 
 def _employee_or_404(request, code: str) -> Employee:
@@ -68,6 +70,7 @@ def employee_detail(request, code):
         "end": end,
         "summary": attendance_selectors.employee_summary(employee=employee, start=start, end=end),
         "recent": attendance_selectors.recent_records(employee=employee),
+        "history": audit.describe(audit.employee_history(employee)[:HISTORY_ON_PROFILE]),
     }
     partial = "attendance" if "start" in request.GET or "end" in request.GET else "content"
     return render_page(request, "employees/employee_detail.html", context, partial=partial)

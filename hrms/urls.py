@@ -9,6 +9,7 @@ from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
+    path("activity/", views.activity, name="activity"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("employees/", include("employees.urls")),

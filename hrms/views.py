@@ -1,6 +1,7 @@
-"""Project-wide pages: the dashboard."""
+"""Project-wide pages: the dashboard and the activity log."""
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -10,7 +11,8 @@ from attendance import selectors as attendance_selectors
 from attendance.models import AttendanceRecord
 from employees import selectors as employee_selectors
 
-from . import charts
+from . import audit, charts
+from .htmx import render_page
 
 RATE_WINDOW = 30  # working days
 
@@ -50,3 +52,17 @@ def dashboard(request):
         "recent_employees": employee_selectors.recent_employees(scope=scope, limit=5),
     }
     return render(request, "dashboard.html", context)
+
+
+ACTIVITY_PER_PAGE = 50
+
+
+@require_safe
+@permission_required("auditlog.view_logentry", raise_exception=True)
+def activity(request):
+    """Every change to HRMS records: who, when, and the old and new values."""
+    entries = audit.visible_entries(scope=request.scope)
+    filterset = audit.ActivityFilter(request.GET, queryset=entries)
+    page = Paginator(filterset.qs, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "entries": audit.describe(page.object_list)}
+    return render_page(request, "activity.html", context, partial="results")

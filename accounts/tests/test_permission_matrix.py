@@ -1,0 +1,213 @@
+"""The permission matrix: every URL of the project, for every kind of user, GET and POST.
+
+The URLs come from the URLconf itself, so a new page without a rule here fails
+`test_every_url_has_a_rule`. Outcomes:
+  login  redirected to the sign-in page      403  refused
+  404    does not exist (for this user)      405  method not allowed
+  ok     let through (a page, a form with errors, a redirect after a change)
+  admin  redirected to the admin's sign-in (only staff use the admin)
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import DepartmentScope
+from attendance.models import Holiday
+from attendance.tests.factories import AttendanceRecordFactory
+from employees.tests.factories import DepartmentFactory, EmployeeFactory
+
+USERS = ["anonymous", "viewer", "manager", "hr", "limited"]
+
+# For each URL name: the outcome of GET and of POST for each user, in USERS order.
+# "limited" is an attendance manager limited to the department of the objects used.
+ALL = "ok ok ok ok ok"
+READ = "login ok ok ok ok"
+HR = "login 403 403 ok 403"
+MARK = "login 403 ok ok ok"
+NO_POST = "login 405 405 405 405"
+RULES = {
+    "home": (READ, NO_POST),
+    "activity": (HR, NO_POST),
+    "login": (ALL, ALL),
+    "logout": ("login 405 405 405 405", "login login login login login"),
+    "employees:list": (READ, NO_POST),
+    "employees:create": (HR, HR),
+    "employees:export": (HR, NO_POST),
+    "employees:detail": (READ, NO_POST),
+    "employees:update": (HR, HR),
+    "employees:deactivate": (HR, HR),
+    "employees:reactivate": (HR, HR),
+    "employees:delete": (HR, HR),
+    "departments:list": (READ, NO_POST),
+    "departments:create": (HR, HR),
+    "departments:update": (HR, HR),
+    "departments:delete": (HR, HR),
+    "attendance:list": (READ, NO_POST),
+    "attendance:mark": (MARK, MARK),
+    "attendance:register": (READ, NO_POST),
+    "attendance:register_export": (MARK, NO_POST),
+    "attendance:export": (MARK, NO_POST),
+    "attendance:mark_range": (MARK, MARK),
+    "attendance:update": (MARK, MARK),
+    "attendance:delete": (MARK, MARK),
+    "holidays:list": (READ, NO_POST),
+    "holidays:create": (HR, HR),
+    "holidays:update": (HR, HR),
+    "holidays:delete": (HR, HR),
+}
+# Every admin page is for staff only; none of these users is staff.
+ADMIN = "login admin admin admin admin"
+ADMIN_RULES = {
+    "admin:login": (ALL, ALL),
+    # Signing out of the admin is harmless: it ends the session and goes back.
+    "admin:logout": ("login ok ok ok ok", "login ok ok ok ok"),
+}
+
+
+def url_names():
+    """(name, route) of every named URL, walking the whole URLconf."""
+
+    def walk(patterns, namespace, prefix):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if namespace and pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                yield from walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, prefix + str(pattern.pattern)
+
+    return sorted(set(walk(get_resolver().url_patterns, None, "")))
+
+
+APP_URLS = [name for name, _ in url_names() if not name.startswith("admin:")]
+ADMIN_URLS = [name for name, _ in url_names() if name.startswith("admin:")]
+
+
+def test_every_url_has_a_rule():
+    assert set(APP_URLS) == set(RULES), "give each new page a row in RULES"
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    """Two departments; the limited manager may see only the first."""
+    today = timezone.localdate()
+    joined = today - datetime.timedelta(days=60)
+    inside, outside = DepartmentFactory(name="Inside"), DepartmentFactory(name="Outside")
+    objects = {}
+    for key, department in (("in", inside), ("out", outside)):
+        employee = EmployeeFactory(
+            employee_id=f"E-{key.upper()}", department=department, date_joined=joined
+        )
+        record = AttendanceRecordFactory(employee=employee, date=today - datetime.timedelta(days=1))
+        objects[key] = {"employee": employee, "record": record, "department": department}
+    holiday = Holiday.objects.create(date=today + datetime.timedelta(days=30), name="Future Day")
+
+    users = {"anonymous": None}
+    for key, role in (
+        ("viewer", roles.VIEWER),
+        ("manager", roles.ATTENDANCE_MANAGER),
+        ("hr", roles.HR_ADMIN),
+        ("limited", roles.ATTENDANCE_MANAGER),
+    ):
+        user = django_user_model.objects.create_user(key, password="x-Pass-1234")
+        user.groups.add(Group.objects.get(name=role))
+        users[key] = user
+    DepartmentScope.objects.create(user=users["limited"]).departments.add(inside)
+    return {"objects": objects, "holiday": holiday, "users": users}
+
+
+def kwargs_for(name, route, world, which="in"):
+    objects = world["objects"][which]
+    values = {
+        "code": objects["employee"].employee_id,
+        "fmt": "csv",
+        "app_label": "employees",
+        "object_id": "1",
+        "content_type_id": "1",
+        "id": "1",
+    }
+    if "<int:pk>" in route:
+        values["pk"] = {
+            "departments": objects["department"].pk,
+            "attendance": objects["record"].pk,
+            "holidays": world["holiday"].pk,
+        }[name.split(":")[0]]
+    return {
+        key: value for key, value in values.items() if f":{key}>" in route or f"<{key}>" in route
+    }
+
+
+def outcome(response, anonymous=False) -> str:
+    location = response.get("Location", "")
+    if response.status_code in (301, 302):
+        if location.startswith("/admin/login/"):
+            # For a visitor not signed in, the admin's sign-in page is a sign-in page too.
+            return "login" if anonymous else "admin"
+        if location.startswith("/login/"):
+            return "login"
+        return "ok"
+    if response.status_code in (403, 404, 405):
+        return str(response.status_code)
+    assert response.status_code < 500, response.content[:500]
+    return "ok"
+
+
+def request(client, world, user_key, method, url):
+    user = world["users"][user_key]
+    if user is not None:
+        client.force_login(user)
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+ROUTES = dict(url_names())
+
+
+@pytest.mark.parametrize("user_key", USERS)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", APP_URLS)
+def test_matrix(client, world, name, method, user_key):
+    route = ROUTES[name]
+    url = reverse(name, kwargs=kwargs_for(name, route, world))
+    rules = RULES[name][0 if method == "GET" else 1].split()
+    expected = rules[USERS.index(user_key)]
+    response = request(client, world, user_key, method, url)
+    assert outcome(response, anonymous=user_key == "anonymous") == expected, (
+        f"{method} {url} as {user_key}"
+    )
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize(
+    "name", [n for n in APP_URLS if any(f":{k}>" in ROUTES[n] for k in ("code", "pk"))]
+)
+def test_limited_manager_cannot_reach_another_departments_records(client, world, name, method):
+    """With the permission, a record outside the user's departments is a 404; without, a 403."""
+    if name.startswith("holidays:"):
+        pytest.skip("holidays belong to no department")
+    url = reverse(name, kwargs=kwargs_for(name, ROUTES[name], world, which="out"))
+    inside = RULES[name][0 if method == "GET" else 1].split()[USERS.index("limited")]
+    expected = "404" if inside == "ok" else inside
+    assert outcome(request(client, world, "limited", method, url)) == expected, url
+
+
+@pytest.mark.parametrize("name", ADMIN_URLS)
+def test_admin_is_for_staff_only(client, world, name):
+    route = ROUTES[name]
+    url = reverse(name, kwargs=kwargs_for(name, route, world))
+    get_rules, post_rules = ADMIN_RULES.get(name, (ADMIN, ADMIN))
+    for user_key, get_expected, post_expected in zip(
+        USERS, get_rules.split(), post_rules.split(), strict=True
+    ):
+        client.logout()
+        anonymous = user_key == "anonymous"
+        response = request(client, world, user_key, "GET", url)
+        assert outcome(response, anonymous) == get_expected, f"GET {url} as {user_key}"
+        response = request(client, world, user_key, "POST", url)
+        assert outcome(response, anonymous) == post_expected, f"POST {url} as {user_key}"

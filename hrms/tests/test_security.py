@@ -1,0 +1,157 @@
+"""Sign-in lockout, security headers, a strict content security policy, idle sessions."""
+
+import datetime
+import re
+
+import pytest
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.test_permission_matrix import APP_URLS, ROUTES, kwargs_for
+from attendance.models import Holiday
+from attendance.tests.factories import AttendanceRecordFactory
+from employees.tests.factories import DepartmentFactory, EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-Long-pass-99"
+
+
+@pytest.fixture
+def jane(django_user_model):
+    return django_user_model.objects.create_user("jane", password=PASSWORD)
+
+
+def sign_in(client, username, password, address="10.0.0.1"):
+    return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+class TestLockout:
+    def test_five_failures_lock_the_user_name_from_that_address(self, client, jane, settings):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            response = sign_in(client, "jane", "wrong")
+            assert response.status_code == 200  # the form, with its error
+        response = sign_in(client, "jane", "wrong")
+        assert response.status_code == 429
+        text = response.content.decode()
+        assert "Too many failed sign-ins" in text
+        assert "Try again in 15 minutes." in text
+        # The right password does not help while locked out.
+        assert sign_in(client, "jane", PASSWORD).status_code == 429
+
+    def test_the_lockout_is_per_user_name_and_address(self, client, jane, django_user_model):
+        django_user_model.objects.create_user("john", password=PASSWORD)
+        for _ in range(5):
+            sign_in(client, "jane", "wrong")
+        assert sign_in(client, "jane", PASSWORD, address="10.0.0.2").status_code == 302
+        client.logout()
+        assert sign_in(client, "john", PASSWORD).status_code == 302
+
+    def test_an_admin_can_lift_it(self, client, jane):
+        for _ in range(5):
+            sign_in(client, "jane", "wrong")
+        assert AccessAttempt.objects.filter(username="jane").exists()
+        reset(username="jane")  # what the admin's "delete access attempt" does
+        assert sign_in(client, "jane", PASSWORD).status_code == 302
+
+    def test_the_wait_ends(self, client, jane, settings):
+        for _ in range(5):
+            sign_in(client, "jane", "wrong")
+        AccessAttempt.objects.update(
+            attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - datetime.timedelta(1)
+        )
+        assert sign_in(client, "jane", PASSWORD).status_code == 302
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
+
+
+@pytest.fixture
+def world(admin_user):
+    """One of everything, so every page has something to show."""
+    today = timezone.localdate()
+    department = DepartmentFactory(name="Sales")
+    employee = EmployeeFactory(
+        employee_id="E-IN", department=department, date_joined=today - datetime.timedelta(60)
+    )
+    record = AttendanceRecordFactory(employee=employee, date=today - datetime.timedelta(1))
+    holiday = Holiday.objects.create(date=today + datetime.timedelta(30), name="Future Day")
+    objects = {"employee": employee, "record": record, "department": department}
+    return {"objects": {"in": objects}, "holiday": holiday}
+
+
+PAGES = [name for name in APP_URLS if not name.endswith("export") and name != "logout"]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_is_free_of_inline_code_and_sends_the_security_headers(
+    client, admin_user, world, name, htmx
+):
+    client.force_login(admin_user)
+    url = reverse(name, kwargs=kwargs_for(name, ROUTES[name], world))
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver/"} if htmx else {}
+    response = client.get(url, follow=True, headers=headers)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    assert not INLINE_SCRIPT.search(html), f"inline script on {url}"
+    assert not INLINE_STYLE.search(html), f"inline style on {url}"
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_the_sign_in_page_is_strict_too(client):
+    response = client.get("/login/")
+    assert not INLINE_SCRIPT.search(response.content.decode())
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+class TestIdleSessions:
+    def test_sessions_end_after_the_idle_time(self, client, jane, settings):
+        client.force_login(jane)
+        session = Session.objects.get()
+        idle = (session.expire_date - timezone.now()).total_seconds()
+        assert abs(idle - settings.SESSION_IDLE_TIMEOUT) < 60
+        Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+        assert client.get("/employees/")["Location"].startswith("/login/")
+
+    def test_activity_moves_the_end_forward(self, client, jane, settings):
+        settings.SESSION_REFRESH_SECONDS = 1
+        client.force_login(jane)
+        Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
+        session = client.session
+        session["active_period"] = 0  # long ago
+        session.save()
+        client.get("/")
+        remaining = (Session.objects.get().expire_date - timezone.now()).total_seconds()
+        assert remaining > settings.SESSION_IDLE_TIMEOUT - 60
+
+    def test_cookies_are_http_only(self, settings):
+        assert settings.SESSION_COOKIE_HTTPONLY
+        assert settings.CSRF_COOKIE_HTTPONLY
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/employees/employee/",
+        "/admin/employees/employee/add/",
+        "/admin/attendance/attendancerecord/add/",
+        "/admin/auth/user/",
+    ],
+)
+def test_the_admin_pages_are_strict_too(client, admin_user, url):
+    client.force_login(admin_user)
+    html = client.get(url).content.decode()
+    assert not INLINE_SCRIPT.search(html)
+    assert not INLINE_STYLE.search(html)

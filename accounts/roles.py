@@ -30,6 +30,8 @@ ROLES = {
         ),
         "employees.export_employee",
         "attendance.export_attendancerecord",
+        "employees.import_employee",
+        "attendance.import_attendancerecord",
         "auditlog.view_logentry",
     ],
     ATTENDANCE_MANAGER: [

@@ -61,7 +61,10 @@ class AttendanceRecord(models.Model):
             # "One day for everyone": the roster, today's figures, the register.
             models.Index(fields=["date", "status"], name="attendance_date_status_idx"),
         ]
-        permissions = [("export_attendancerecord", "Can export attendance")]
+        permissions = [
+            ("export_attendancerecord", "Can export attendance"),
+            ("import_attendancerecord", "Can import attendance from a file"),
+        ]
 
     def __str__(self):
         return f"{self.employee} on {self.date:%d %b %Y}: {self.get_status_display()}"

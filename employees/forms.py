@@ -1,4 +1,7 @@
+import functools
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
@@ -72,3 +75,51 @@ class DeactivateForm(forms.Form):
         help_text="Leave empty to use today.",
         error_messages={"invalid": "Enter the date as YYYY-MM-DD."},
     )
+
+
+class DepartmentByName(forms.Field):
+    """A department given by its name, as in an imported file (any case)."""
+
+    def __init__(self, departments: dict[str, Department], **kwargs):
+        self.departments = departments
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        name = (value or "").strip()
+        if not name:
+            raise ValidationError("Enter the employee's department.", code="required")
+        department = self.departments.get(name.lower())
+        if department is None:
+            raise ValidationError(
+                f"There is no department named “{name}”. Add it first, or choose to "
+                "create missing departments.",
+                code="unknown_department",
+            )
+        return department
+
+
+class EmployeeImportForm(EmployeeForm):
+    """One row of an imported file: the rules of the employee form, the department by name.
+
+    Codes and emails are checked against the database and the rest of the file once
+    for the whole file (services.employees_import), not row by row.
+    """
+
+    def __init__(self, data, *, departments: dict[str, Department], instance=None):
+        super().__init__(data, instance=instance)
+        self.fields["department"] = DepartmentByName(departments)
+        # The check constraints hold by construction (the form trims, capitalises the
+        # code, lower-cases the email; Employee.clean compares the dates), and the
+        # database still enforces them on insert. Checking each one in the database
+        # would cost four queries per row.
+        self.instance.full_clean = functools.partial(
+            Employee.full_clean, self.instance, validate_constraints=False
+        )
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("department")  # found above, without a query per row
+        return exclusions
+
+    def validate_unique(self):
+        """Checked for the whole file at once."""

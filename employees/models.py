@@ -114,7 +114,10 @@ class Employee(models.Model):
         indexes = [
             models.Index(fields=["is_active", "full_name"], name="employee_active_name_idx"),
         ]
-        permissions = [("export_employee", "Can export the employee directory")]
+        permissions = [
+            ("export_employee", "Can export the employee directory"),
+            ("import_employee", "Can import employees from a file"),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.employee_id})"

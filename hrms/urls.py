@@ -5,16 +5,21 @@ from django.urls import include, path
 from attendance.urls import holiday_patterns
 from employees.urls import department_patterns
 
-from . import views
+from . import observability, views
 
 urlpatterns = [
     path("", views.dashboard, name="home"),
     path("activity/", views.activity, name="activity"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Before the employees' own URLs, where "import" would be read as an employee code.
+    path("", include("imports.urls")),
     path("employees/", include("employees.urls")),
     path("departments/", include(department_patterns)),
     path("attendance/", include("attendance.urls")),
     path("holidays/", include(holiday_patterns)),
     path("admin/", admin.site.urls),
+    path("healthz", observability.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
 ]

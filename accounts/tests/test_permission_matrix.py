@@ -20,6 +20,7 @@ from accounts.models import DepartmentScope
 from attendance.models import Holiday
 from attendance.tests.factories import AttendanceRecordFactory
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
+from imports.models import ImportBatch
 
 USERS = ["anonymous", "viewer", "manager", "hr", "limited"]
 
@@ -59,6 +60,17 @@ RULES = {
     "holidays:create": (HR, HR),
     "holidays:update": (HR, HR),
     "holidays:delete": (HR, HR),
+    "imports:employees": (HR, HR),
+    "imports:employees_template": (HR, NO_POST),
+    "imports:attendance": (HR, HR),
+    "imports:attendance_template": (HR, NO_POST),
+    # An upload waiting for confirmation exists only for the user who made it (hr here).
+    "imports:preview": ("login 404 404 ok 404", "login 404 404 ok 404"),
+    "imports:cancel": (NO_POST, "login 404 404 ok 404"),
+    # Health checks and metrics need no sign-in (metrics: from an allowed address).
+    "healthz": (ALL, "405 405 405 405 405"),
+    "readyz": (ALL, "405 405 405 405 405"),
+    "metrics": (ALL, "405 405 405 405 405"),
 }
 # Every admin page is for staff only; none of these users is staff.
 ADMIN = "login admin admin admin admin"
@@ -120,7 +132,14 @@ def world(db, django_user_model):
         user.groups.add(Group.objects.get(name=role))
         users[key] = user
     DepartmentScope.objects.create(user=users["limited"]).departments.add(inside)
-    return {"objects": objects, "holiday": holiday, "users": users}
+    batch = ImportBatch.objects.create(
+        kind="employees",
+        filename="new.csv",
+        table={"rows": [], "ignored_columns": []},
+        report={"rows": 0, "created": 0, "updated": 0, "errors": [], "notes": []},
+        created_by=users["hr"],
+    )
+    return {"objects": objects, "holiday": holiday, "users": users, "batch": batch}
 
 
 def kwargs_for(name, route, world, which="in"):
@@ -133,6 +152,8 @@ def kwargs_for(name, route, world, which="in"):
         "content_type_id": "1",
         "id": "1",
     }
+    if "<uuid:pk>" in route:
+        values["pk"] = world["batch"].pk
     if "<int:pk>" in route:
         values["pk"] = {
             "departments": objects["department"].pk,

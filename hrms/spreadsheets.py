@@ -1,0 +1,202 @@
+"""Reading uploaded spreadsheets (CSV or XLSX) into rows, for imports.
+
+Accepted: a byte-order mark, Windows line endings, UTF-8 or Windows-1252 text,
+columns in any order and under a few usual names, extra columns (ignored and
+reported), empty optional cells and blank lines. Refused, with a reason: a file
+that is neither CSV nor XLSX, one that is too large, and one missing a required
+column.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from openpyxl import load_workbook
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+class FileRefused(Exception):
+    """The file cannot be read as a table; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the canonical name, as in the template
+    label: str  # as shown to people
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass
+class Table:
+    """The rows of a file, keyed by canonical column names, with their row numbers."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"rows": self.rows, "ignored_columns": self.ignored_columns}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Table":
+        return cls(
+            rows=[(n, row) for n, row in data["rows"]], ignored_columns=data["ignored_columns"]
+        )
+
+
+def read_table(content: bytes, *, filename: str, columns: list[Column], max_bytes: int) -> Table:
+    """Read a CSV or XLSX file's first sheet into a Table with the given columns."""
+    if len(content) > max_bytes:
+        raise FileRefused(
+            f"The file is {len(content) / 1_048_576:.1f} MB; the limit is "
+            f"{max_bytes / 1_048_576:.0f} MB. Split it into smaller files."
+        )
+    if not content.strip():
+        raise FileRefused("The file is empty.")
+    name = filename.lower()
+    if content.startswith(XLSX_MAGIC):
+        raw = _xlsx_rows(content)
+    elif name.endswith((".csv", ".txt")):
+        raw = _csv_rows(content)
+    else:
+        raise FileRefused(
+            "That is not a CSV or Excel (.xlsx) file. Save the spreadsheet as CSV or "
+            "XLSX and upload it again."
+        )
+    return _table(raw, columns)
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    if b"\x00" in content[:4096]:
+        raise FileRefused("That is not a CSV file (it holds binary data). Upload CSV or XLSX.")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise FileRefused("The file's text encoding is not UTF-8. Save it as CSV UTF-8.")
+    # The delimiter is whichever of , ; and tab the header line uses most (Excel writes ;
+    # in some countries).
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise FileRefused(
+            "The Excel file could not be read. Open it in Excel and save it as .xlsx again."
+        ) from error
+    sheet = workbook.worksheets[0]
+    rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _key(header: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+
+
+def _table(raw: list[list[str]], columns: list[Column]) -> Table:
+    header_index = next((n for n, row in enumerate(raw) if any(c.strip() for c in row)), None)
+    if header_index is None:
+        raise FileRefused("The file is empty.")
+    header = raw[header_index]
+    names = {}
+    for column in columns:
+        for alias in (column.name, *column.aliases):
+            names[_key(alias)] = column.name
+    positions, ignored = {}, []
+    for position, title in enumerate(header):
+        key = _key(title)
+        if key in names and names[key] not in positions:
+            positions[names[key]] = position
+        elif title.strip():
+            ignored.append(title.strip())
+    missing = [c.label for c in columns if c.required and c.name not in positions]
+    if missing:
+        expected = ", ".join(c.label for c in columns if c.required)
+        raise FileRefused(
+            f"The file has no column for: {', '.join(missing)}. The first row must name "
+            f"the columns; these are required: {expected}. Download the template to see them."
+        )
+    rows = []
+    for number, cells in enumerate(raw[header_index + 1 :], start=header_index + 2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        rows.append(
+            (
+                number,
+                {
+                    name: cells[position].strip() if position < len(cells) else ""
+                    for name, position in positions.items()
+                },
+            )
+        )
+    return Table(rows=rows, ignored_columns=ignored)
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or would do): counts, and every refused cell with its reason."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row=row, column=column, message=message))
+
+    def to_json(self) -> dict:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "errors": [[e.row, e.column, e.message] for e in self.errors],
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportReport":
+        return cls(
+            rows=data["rows"],
+            created=data["created"],
+            updated=data["updated"],
+            errors=[RowError(*e) for e in data["errors"]],
+            notes=data["notes"],
+        )

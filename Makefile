@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test setup lint check clean
+.PHONY: run test serve setup lint check clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -15,6 +15,15 @@ run: setup
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The production server on this machine: gunicorn, DEBUG off, static files compressed
+# and cache-busted by whitenoise; plain HTTP on 127.0.0.1:$(PORT) (put TLS in front for real use).
+PRODUCTION_HERE := DEBUG=false SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 SECURE_COOKIES=false \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
+serve: setup
+	$(PRODUCTION_HERE) $(BIN)/python manage.py migrate --noinput
+	$(PRODUCTION_HERE) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(PRODUCTION_HERE) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py hrms.wsgi
 
 setup: $(VENV)/.installed .env
 

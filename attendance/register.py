@@ -136,6 +136,42 @@ class Register:
         )
 
 
+# In a downloaded register: NM = working day not marked, OFF = weekly off, HOL = holiday.
+CELL_EXPORT_TEXT = {"unmarked": "NM", "off": "OFF", "holiday": "HOL"}
+
+
+def export_table(sheet: Register) -> tuple[list[str], Iterator[list]]:
+    """The whole register as a header and rows, for CSV and XLSX downloads."""
+    header = [
+        "Code",
+        "Employee",
+        "Department",
+        *(day.date.isoformat() for day in sheet.days),
+        *(STATUS_CODES[status] for status in Status),
+        "Not marked",
+        "Rate %",
+    ]
+    rows = (
+        [
+            row.employee.employee_id,
+            row.employee.full_name,
+            row.employee.department.name,
+            *(_export_text(cell) for cell in row.cells),
+            *(row.counts[status.value] for status in Status),
+            row.not_marked,
+            None if row.rate is None else round(row.rate, 1),
+        ]
+        for row in sheet.iter_rows()
+    )
+    return header, rows
+
+
+def _export_text(cell: Cell) -> str:
+    if cell.kind == "unmarked" or not cell.text:
+        return CELL_EXPORT_TEXT.get(cell.kind.split()[0], "")
+    return cell.text
+
+
 def _title(label: str, day: Day, note: str) -> str:
     title = label
     if day.holiday:

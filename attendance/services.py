@@ -421,3 +421,24 @@ def attendance_import(
     )
     log_bulk([*to_create, *to_update], actor=by)
     return report
+
+
+def attendance_mark_day(
+    *,
+    day: datetime.date,
+    status: str,
+    department=None,
+    only_unmarked: bool = False,
+    scope: Scope = EVERYTHING,
+    by=None,
+) -> RosterResult:
+    """Give everyone employed on `day` (in `department`) one status, like a whole roster."""
+    from .selectors import roster
+
+    check_not_future(day)
+    entries = [
+        RosterEntry(employee=employee, status=status, seen=employee.status or "")
+        for employee in roster(day=day, department=department, scope=scope)
+        if not (only_unmarked and employee.status)
+    ]
+    return roster_save(day=day, entries=entries, by=by)

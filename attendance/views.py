@@ -28,7 +28,7 @@ from .forms import (
     RosterForm,
 )
 from .models import STATUS_CODES, AttendanceRecord, Holiday
-from .register import Register
+from .register import Register, export_table
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 Status = AttendanceRecord.Status
@@ -345,15 +345,6 @@ def _legend() -> list[tuple[str, str, str]]:
 
 # Downloads
 
-# In a downloaded register: NM = working day not marked, OFF = weekly off, HOL = holiday.
-CELL_EXPORT_TEXT = {"unmarked": "NM", "off": "OFF", "holiday": "HOL"}
-
-
-def _export_text(cell) -> str:
-    if cell.kind == "unmarked" or not cell.text:
-        return CELL_EXPORT_TEXT.get(cell.kind.split()[0], "")
-    return cell.text
-
 
 @require_safe
 @permission_required("attendance.export_attendancerecord", raise_exception=True)
@@ -401,28 +392,7 @@ def register_export(request, fmt):
         department=form.cleaned_data["department"],
         scope=request.scope,
     )
-    codes = [STATUS_CODES[s] for s in Status]
-    header = [
-        "Code",
-        "Employee",
-        "Department",
-        *(d.date.isoformat() for d in sheet.days),
-        *codes,
-        "Not marked",
-        "Rate %",
-    ]
-    rows = (
-        [
-            row.employee.employee_id,
-            row.employee.full_name,
-            row.employee.department.name,
-            *(_export_text(cell) for cell in row.cells),
-            *(row.counts[s.value] for s in Status),
-            row.not_marked,
-            None if row.rate is None else round(row.rate, 1),
-        ]
-        for row in sheet.iter_rows()
-    )
+    header, rows = export_table(sheet)
     name = f"attendance-{sheet.start:%Y-%m}"
     if sheet.department is not None:
         name += "-" + slugify(sheet.department.name)

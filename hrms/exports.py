@@ -68,6 +68,14 @@ def xlsx_response(
 ) -> FileResponse:
     if row_count + 1 > XLSX_MAX_ROWS:
         raise TooManyRows(row_count)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    write_xlsx(output, title=title, header=header, rows=rows)
+    output.seek(0)
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def write_xlsx(output, *, title: str, header: list[str], rows: Iterable[list]) -> None:
+    """Write a one-sheet workbook to `output` (a path or a binary file), row by row."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     bold = Font(bold=True)
@@ -79,10 +87,16 @@ def xlsx_response(
     sheet.append(header_cells)
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     workbook.save(output)
-    output.seek(0)
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def write_csv(output, *, header: list[str], rows: Iterable[list]) -> None:
+    """Write rows to `output` (a text file opened with newline=""), as the downloads do."""
+    writer = csv.writer(output)
+    output.write("\ufeff")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_value(value) for value in row])
 
 
 def _xlsx_cell(sheet, value):

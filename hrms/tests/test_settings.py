@@ -56,3 +56,22 @@ def test_time_zone_comes_from_the_environment():
         timeout=60,
     )
     assert result.stdout.split() == ["Asia/Kolkata", "True"], result.stderr
+
+
+def test_the_cache_is_redis_when_redis_url_is_set():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/15"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr

@@ -15,7 +15,10 @@ class Command(BaseCommand):
             "--departments", type=int, default=5, help="How many departments (default 5)."
         )
         parser.add_argument(
-            "--days", type=int, default=30, help="Days of attendance before today (default 30)."
+            "--days",
+            type=int,
+            default=30,
+            help="Working days of attendance before today (default 30).",
         )
         parser.add_argument(
             "--seed", type=int, default=1, help="Random seed, for the same data every time."
@@ -40,6 +43,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {departments} departments, {employees} employees and "
-                f"{days} days of attendance."
+                f"{days} working days of attendance."
             )
         )

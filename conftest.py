@@ -1,5 +1,8 @@
+import logging
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +17,17 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_configure(config):
+    # One log line per request is for production; in tests it would only be noise.
+    logging.getLogger("hrms.request").setLevel(logging.WARNING)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rate limits, readiness checks)."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -41,3 +55,61 @@ def htmx_headers():
         return {"HX-Request": "true", "HX-Current-URL": current_url}
 
     return make
+
+
+@pytest.fixture
+def matrix_world(db, django_user_model):
+    """For the permission matrices: two departments, one employee, record and import upload in
+    each, a holiday, and a user of each role; "limited" may see only the first department."""
+    import datetime
+
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from accounts import roles
+    from accounts.models import DepartmentScope
+    from attendance.models import Holiday
+    from attendance.tests.factories import AttendanceRecordFactory
+    from employees.tests.factories import DepartmentFactory, EmployeeFactory
+    from imports.models import ImportBatch
+
+    today = timezone.localdate()
+    joined = today - datetime.timedelta(days=60)
+    inside, outside = DepartmentFactory(name="Inside"), DepartmentFactory(name="Outside")
+    objects = {}
+    for key, department in (("in", inside), ("out", outside)):
+        employee = EmployeeFactory(
+            employee_id=f"E-{key.upper()}", department=department, date_joined=joined
+        )
+        record = AttendanceRecordFactory(employee=employee, date=today - datetime.timedelta(days=1))
+        objects[key] = {"employee": employee, "record": record, "department": department}
+    holiday = Holiday.objects.create(date=today + datetime.timedelta(days=30), name="Future Day")
+
+    users = {"anonymous": None}
+    for key, role in (
+        ("viewer", roles.VIEWER),
+        ("manager", roles.ATTENDANCE_MANAGER),
+        ("hr", roles.HR_ADMIN),
+        ("limited", roles.ATTENDANCE_MANAGER),
+    ):
+        user = django_user_model.objects.create_user(key, password="x-Pass-1234")
+        user.groups.add(Group.objects.get(name=role))
+        users[key] = user
+    DepartmentScope.objects.create(user=users["limited"]).departments.add(inside)
+    batch = ImportBatch.objects.create(
+        kind="employees",
+        filename="new.csv",
+        table={"rows": [], "ignored_columns": []},
+        report={"rows": 0, "created": 0, "updated": 0, "errors": [], "notes": []},
+        created_by=users["hr"],
+    )
+    from api.models import ApiToken
+
+    token, _ = ApiToken.issue(user=users["hr"], name="matrix")
+    return {
+        "objects": objects,
+        "holiday": holiday,
+        "users": users,
+        "batch": batch,
+        "token": token,
+    }

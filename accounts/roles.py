@@ -33,6 +33,7 @@ ROLES = {
         "employees.import_employee",
         "attendance.import_attendancerecord",
         "auditlog.view_logentry",
+        "api.manage_apitoken",
     ],
     ATTENDANCE_MANAGER: [
         *READ,

@@ -1,8 +1,30 @@
 import time
 
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
+
+from .security import client_ip
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Every page needs a signed-in user, except the JSON API, which answers 401 itself."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware, taking the client's address the way the rest of the app
+    does (X-Forwarded-For only from our own proxy), not from whatever the client sends."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
 
 
 class HtmxMessagesMiddleware:

@@ -55,11 +55,13 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_prometheus",
+    "ninja",
     "hrms",
     "employees",
     "attendance",
     "accounts",
     "imports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -73,14 +75,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "api.middleware.ApiTokenMiddleware",
+    "hrms.middleware.LoginRequiredMiddleware",
     "hrms.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hrms.middleware.HtmxMessagesMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "hrms.middleware.AuditlogMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -266,6 +269,10 @@ LOGGING = {
 METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# The JSON API: requests per minute for each token (or signed-in user).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+NINJA_NUM_PROXIES = 1 if BEHIND_TLS_PROXY else 0
 
 # Imports: the largest file accepted.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.urls import api_urls
 from attendance.urls import holiday_patterns
 from employees.urls import department_patterns
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("attendance/", include("attendance.urls")),
     path("holidays/", include(holiday_patterns)),
     path("admin/", admin.site.urls),
+    path("api/", api_urls),
+    path("account/tokens/", include("api.urls")),
     path("healthz", observability.healthz, name="healthz"),
     path("readyz", observability.readyz, name="readyz"),
     path("metrics", observability.metrics, name="metrics"),

@@ -8,19 +8,8 @@ The URLs come from the URLconf itself, so a new page without a rule here fails
   admin  redirected to the admin's sign-in (only staff use the admin)
 """
 
-import datetime
-
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
-
-from accounts import roles
-from accounts.models import DepartmentScope
-from attendance.models import Holiday
-from attendance.tests.factories import AttendanceRecordFactory
-from employees.tests.factories import DepartmentFactory, EmployeeFactory
-from imports.models import ImportBatch
 
 USERS = ["anonymous", "viewer", "manager", "hr", "limited"]
 
@@ -71,6 +60,9 @@ RULES = {
     "healthz": (ALL, "405 405 405 405 405"),
     "readyz": (ALL, "405 405 405 405 405"),
     "metrics": (ALL, "405 405 405 405 405"),
+    # Everyone signed in manages their own API tokens; only the owner (hr here) can revoke.
+    "tokens:list": (READ, READ),
+    "tokens:revoke": (NO_POST, "login 404 404 ok 404"),
 }
 # Every admin page is for staff only; none of these users is staff.
 ADMIN = "login admin admin admin admin"
@@ -98,48 +90,17 @@ def url_names():
     return sorted(set(walk(get_resolver().url_patterns, None, "")))
 
 
-APP_URLS = [name for name, _ in url_names() if not name.startswith("admin:")]
+APP_URLS = [name for name, _ in url_names() if not name.startswith(("admin:", "api:"))]
 ADMIN_URLS = [name for name, _ in url_names() if name.startswith("admin:")]
+API_URLS = [name for name, _ in url_names() if name.startswith("api:")]
 
 
 def test_every_url_has_a_rule():
+    from api.tests.test_api_matrix import API_RULES
+
     assert set(APP_URLS) == set(RULES), "give each new page a row in RULES"
-
-
-@pytest.fixture
-def world(db, django_user_model):
-    """Two departments; the limited manager may see only the first."""
-    today = timezone.localdate()
-    joined = today - datetime.timedelta(days=60)
-    inside, outside = DepartmentFactory(name="Inside"), DepartmentFactory(name="Outside")
-    objects = {}
-    for key, department in (("in", inside), ("out", outside)):
-        employee = EmployeeFactory(
-            employee_id=f"E-{key.upper()}", department=department, date_joined=joined
-        )
-        record = AttendanceRecordFactory(employee=employee, date=today - datetime.timedelta(days=1))
-        objects[key] = {"employee": employee, "record": record, "department": department}
-    holiday = Holiday.objects.create(date=today + datetime.timedelta(days=30), name="Future Day")
-
-    users = {"anonymous": None}
-    for key, role in (
-        ("viewer", roles.VIEWER),
-        ("manager", roles.ATTENDANCE_MANAGER),
-        ("hr", roles.HR_ADMIN),
-        ("limited", roles.ATTENDANCE_MANAGER),
-    ):
-        user = django_user_model.objects.create_user(key, password="x-Pass-1234")
-        user.groups.add(Group.objects.get(name=role))
-        users[key] = user
-    DepartmentScope.objects.create(user=users["limited"]).departments.add(inside)
-    batch = ImportBatch.objects.create(
-        kind="employees",
-        filename="new.csv",
-        table={"rows": [], "ignored_columns": []},
-        report={"rows": 0, "created": 0, "updated": 0, "errors": [], "notes": []},
-        created_by=users["hr"],
-    )
-    return {"objects": objects, "holiday": holiday, "users": users, "batch": batch}
+    covered = {name for name, _ in API_RULES}
+    assert set(API_URLS) == covered, "give each new API operation a row in API_RULES"
 
 
 def kwargs_for(name, route, world, which="in"):
@@ -155,11 +116,15 @@ def kwargs_for(name, route, world, which="in"):
     if "<uuid:pk>" in route:
         values["pk"] = world["batch"].pk
     if "<int:pk>" in route:
-        values["pk"] = {
-            "departments": objects["department"].pk,
-            "attendance": objects["record"].pk,
-            "holidays": world["holiday"].pk,
-        }[name.split(":")[0]]
+        namespace = name.split(":")[0]
+        if namespace == "departments":
+            values["pk"] = objects["department"].pk
+        elif namespace == "attendance":
+            values["pk"] = objects["record"].pk
+        elif namespace == "holidays":
+            values["pk"] = world["holiday"].pk
+        elif namespace == "tokens":
+            values["pk"] = world["token"].pk
     return {
         key: value for key, value in values.items() if f":{key}>" in route or f"<{key}>" in route
     }
@@ -193,7 +158,8 @@ ROUTES = dict(url_names())
 @pytest.mark.parametrize("user_key", USERS)
 @pytest.mark.parametrize("method", ["GET", "POST"])
 @pytest.mark.parametrize("name", APP_URLS)
-def test_matrix(client, world, name, method, user_key):
+def test_matrix(client, matrix_world, name, method, user_key):
+    world = matrix_world
     route = ROUTES[name]
     url = reverse(name, kwargs=kwargs_for(name, route, world))
     rules = RULES[name][0 if method == "GET" else 1].split()
@@ -208,8 +174,11 @@ def test_matrix(client, world, name, method, user_key):
 @pytest.mark.parametrize(
     "name", [n for n in APP_URLS if any(f":{k}>" in ROUTES[n] for k in ("code", "pk"))]
 )
-def test_limited_manager_cannot_reach_another_departments_records(client, world, name, method):
+def test_limited_manager_cannot_reach_another_departments_records(
+    client, matrix_world, name, method
+):
     """With the permission, a record outside the user's departments is a 404; without, a 403."""
+    world = matrix_world
     if name.startswith("holidays:"):
         pytest.skip("holidays belong to no department")
     url = reverse(name, kwargs=kwargs_for(name, ROUTES[name], world, which="out"))
@@ -219,7 +188,8 @@ def test_limited_manager_cannot_reach_another_departments_records(client, world,
 
 
 @pytest.mark.parametrize("name", ADMIN_URLS)
-def test_admin_is_for_staff_only(client, world, name):
+def test_admin_is_for_staff_only(client, matrix_world, name):
+    world = matrix_world
     route = ROUTES[name]
     url = reverse(name, kwargs=kwargs_for(name, route, world))
     get_rules, post_rules = ADMIN_RULES.get(name, (ADMIN, ADMIN))

@@ -1,0 +1,157 @@
+"""The API's request and response shapes, as in the original HRMS Lite API description."""
+
+import datetime
+import uuid
+from enum import Enum
+
+from ninja import Field, Schema
+
+from attendance.models import Status
+
+StatusLabel = Enum("StatusLabel", {status.name: status.label for status in Status}, type=str)
+StatusLabel.__doc__ = "An attendance status, by its label."
+
+NOT_MARKED = "Not Marked"
+
+
+class EmployeeIn(Schema):
+    """The same rules as the employee form; every invalid field is reported at once (422)."""
+
+    employee_id: str = Field(
+        ...,
+        description="1–20 letters, digits, “-” or “_”; stored in capitals; unique.",
+        examples=["EMP001"],
+    )
+    full_name: str = Field(..., description="1–100 characters.", examples=["John Doe"])
+    email: str = Field(
+        ..., description="Stored in lower case; unique in any case.", examples=["john@example.com"]
+    )
+    department: str = Field(
+        ..., description="An existing department's name (any case).", examples=["Engineering"]
+    )
+    job_title: str = ""
+    phone: str = ""
+    date_joined: datetime.date | None = Field(None, description="Today when left out.")
+
+
+class EmployeeUpdate(Schema):
+    full_name: str | None = None
+    email: str | None = None
+    department: str | None = None
+
+
+class EmployeeOut(Schema):
+    id: uuid.UUID
+    employee_id: str
+    full_name: str
+    email: str
+    department: str
+    job_title: str
+    phone: str
+    date_joined: datetime.date
+    date_left: datetime.date | None
+    is_active: bool
+    created_at: datetime.datetime
+    updated_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_department(employee) -> str:
+        return employee.department.name
+
+
+class EmployeeSummary(Schema):
+    id: uuid.UUID
+    employee_id: str
+    full_name: str
+    total_present: int
+    total_absent: int
+    total_half_day: int
+    total_on_leave: int
+    total_work_from_home: int
+    total_marked: int
+    attendance_rate: float | None = Field(
+        ..., description="(Present + Work from home + ½ Half day) ÷ (marked − On leave) × 100"
+    )
+
+
+class DepartmentCount(Schema):
+    name: str
+    count: int
+
+
+class TodayAttendance(Schema):
+    present: int
+    absent: int
+    half_day: int
+    on_leave: int
+    work_from_home: int
+    not_marked: int
+
+
+class DashboardStats(Schema):
+    total_employees: int
+    departments: list[DepartmentCount]
+    today_attendance: TodayAttendance
+    overall_attendance_rate: float | None = Field(
+        ..., description="The rate over the last 30 working days, as on the dashboard."
+    )
+    recent_employees: list[EmployeeOut]
+
+
+class AttendanceIn(Schema):
+    employee_id: uuid.UUID = Field(..., description="The employee's id (a UUID).")
+    date: datetime.date
+    status: StatusLabel
+    note: str = Field("", max_length=200)
+
+
+class AttendanceUpdate(Schema):
+    status: StatusLabel
+    note: str = Field("", max_length=200)
+
+
+class AttendanceOut(Schema):
+    id: int
+    employee_id: uuid.UUID
+    employee_name: str
+    employee_employee_id: str
+    date: datetime.date
+    status: StatusLabel
+    note: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_employee_name(record) -> str:
+        return record.employee.full_name
+
+    @staticmethod
+    def resolve_employee_employee_id(record) -> str:
+        return record.employee.employee_id
+
+    @staticmethod
+    def resolve_status(record) -> str:
+        return Status(record.status).label
+
+
+class TodayOut(Schema):
+    employee_id: uuid.UUID
+    employee_code: str
+    full_name: str
+    department: str
+    date: datetime.date
+    status: str = Field(..., description="A status label, or “Not Marked”.")
+
+
+class Message(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(Schema):
+    detail: list[FieldError]

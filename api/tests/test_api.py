@@ -1,0 +1,421 @@
+"""The JSON API keeps the original contract: paths, status codes, shapes and error bodies."""
+
+import datetime
+import uuid
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from accounts import roles
+from accounts.models import DepartmentScope
+from api import endpoints
+from api.models import ApiToken, hash_key
+from attendance.models import AttendanceRecord
+from attendance.tests.factories import AttendanceRecordFactory
+from employees.models import Employee
+from employees.tests.factories import DepartmentFactory, EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+def api_client(user) -> Client:
+    _, key = ApiToken.issue(user=user, name="tests")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+@pytest.fixture
+def hr(django_user_model):
+    user = django_user_model.objects.create_user("hr", password="x-Pass-1234")
+    user.groups.add(Group.objects.get(name=roles.HR_ADMIN))
+    return user
+
+
+@pytest.fixture
+def api(hr):
+    return api_client(hr)
+
+
+@pytest.fixture
+def sales():
+    return DepartmentFactory(name="Sales")
+
+
+def post(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def put(client, url, data):
+    return client.put(url, data, content_type="application/json")
+
+
+NEW_EMPLOYEE = {
+    "employee_id": "emp001",
+    "full_name": "John Doe",
+    "email": "John.Doe@Example.com",
+    "department": "sales",
+}
+
+
+class TestEmployees:
+    def test_create(self, api, sales):
+        response = post(api, "/api/employees/", NEW_EMPLOYEE)
+        assert response.status_code == 201
+        body = response.json()
+        assert {
+            k: body[k] for k in ("employee_id", "full_name", "email", "department", "is_active")
+        } == {
+            "employee_id": "EMP001",
+            "full_name": "John Doe",
+            "email": "john.doe@example.com",
+            "department": "Sales",
+            "is_active": True,
+        }
+        assert uuid.UUID(body["id"])
+        assert set(body) >= {"id", "created_at", "updated_at"}
+
+    @pytest.mark.parametrize(
+        "duplicate", [{"employee_id": "EMP001"}, {"email": "JOHN.DOE@example.COM"}]
+    )
+    def test_duplicate_code_or_email_in_any_case_is_409(self, api, sales, duplicate):
+        post(api, "/api/employees/", NEW_EMPLOYEE)
+        other = {**NEW_EMPLOYEE, "employee_id": "EMP002", "email": "x@example.com", **duplicate}
+        response = post(api, "/api/employees/", other)
+        assert response.status_code == 409
+        assert "is already the" in response.json()["detail"]
+        assert Employee.objects.count() == 1
+
+    def test_invalid_is_422_listing_each_field(self, api, sales):
+        response = post(
+            api,
+            "/api/employees/",
+            {"employee_id": "EMP 1", "full_name": " ", "email": "nope", "department": "Mars"},
+        )
+        assert response.status_code == 422
+        fields = {tuple(item["loc"]) for item in response.json()["detail"]}
+        assert fields == {
+            ("body", "employee_id"),
+            ("body", "full_name"),
+            ("body", "email"),
+            ("body", "department"),
+        }
+        assert not Employee.objects.exists()
+
+    def test_missing_fields_are_422(self, api):
+        response = post(api, "/api/employees/", {"full_name": "X"})
+        assert response.status_code == 422
+        assert all(item["loc"][0] == "body" for item in response.json()["detail"])
+
+    def test_list_active_newest_first_with_search_department_and_paging(self, api, sales):
+        old = EmployeeFactory(full_name="Old Timer", department=sales)
+        new = EmployeeFactory(full_name="New Starter")
+        EmployeeFactory(full_name="Gone", is_active=False, date_left=today())
+        Employee.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(1))
+        assert [e["full_name"] for e in api.get("/api/employees/").json()] == [
+            "New Starter",
+            "Old Timer",
+        ]
+        assert [e["id"] for e in api.get("/api/employees", {"search": "starter"}).json()] == [
+            str(new.pk)
+        ]
+        assert [e["id"] for e in api.get("/api/employees/", {"department": "SALES"}).json()] == [
+            str(old.pk)
+        ]
+        assert len(api.get("/api/employees/", {"skip": 1, "limit": 1}).json()) == 1
+
+    def test_limit_is_capped_at_500(self, api):
+        EmployeeFactory.create_batch(501)
+        assert len(api.get("/api/employees/", {"limit": 10000}).json()) == 500
+
+    def test_get_update_delete(self, api, sales):
+        employee = EmployeeFactory(full_name="Jane Smith")
+        url = f"/api/employees/{employee.pk}"
+        assert api.get(url).json()["full_name"] == "Jane Smith"
+        response = put(api, url, {"full_name": "Jane Jones", "department": "Sales"})
+        assert (
+            response.status_code,
+            response.json()["full_name"],
+            response.json()["department"],
+        ) == (
+            200,
+            "Jane Jones",
+            "Sales",
+        )
+        assert api.delete(url).status_code == 204
+        assert not Employee.objects.exists()
+        missing = api.get(url)
+        assert missing.status_code == 404
+        assert "detail" in missing.json()
+
+    def test_update_to_a_taken_email_is_409(self, api):
+        EmployeeFactory(email="taken@example.com")
+        employee = EmployeeFactory()
+        response = put(api, f"/api/employees/{employee.pk}", {"email": "TAKEN@example.com"})
+        assert response.status_code == 409
+
+    def test_summary(self, api):
+        employee = EmployeeFactory(employee_id="E1", date_joined=datetime.date(2025, 1, 1))
+        for day, status in [(3, "present"), (4, "absent"), (5, "half_day"), (6, "on_leave")]:
+            AttendanceRecordFactory(
+                employee=employee, date=datetime.date(2025, 3, day), status=status
+            )
+        body = api.get(f"/api/employees/{employee.pk}/summary").json()
+        assert body == {
+            "id": str(employee.pk),
+            "employee_id": "E1",
+            "full_name": employee.full_name,
+            "total_present": 1,
+            "total_absent": 1,
+            "total_half_day": 1,
+            "total_on_leave": 1,
+            "total_work_from_home": 0,
+            "total_marked": 4,
+            "attendance_rate": pytest.approx(50.0),
+        }
+
+    def test_dashboard_stats(self, api, sales, settings):
+        settings.WEEKLY_OFF_DAYS = []
+        amy = EmployeeFactory(department=sales, date_joined=today())
+        EmployeeFactory(department=sales, date_joined=today())
+        AttendanceRecordFactory(employee=amy, status="present")
+        body = api.get("/api/employees/dashboard/stats").json()
+        assert body["total_employees"] == 2
+        assert body["departments"] == [{"name": "Sales", "count": 2}]
+        assert body["today_attendance"]["present"] == 1
+        assert body["today_attendance"]["not_marked"] == 1
+        assert body["overall_attendance_rate"] == 100.0
+        assert len(body["recent_employees"]) == 2
+
+
+class TestAttendance:
+    @pytest.fixture
+    def amy(self):
+        return EmployeeFactory(
+            employee_id="E1", full_name="Amy", date_joined=datetime.date(2025, 1, 6)
+        )
+
+    def mark(self, api, employee, day="2025-03-03", status="Present"):
+        return post(
+            api,
+            "/api/attendance/",
+            {"employee_id": str(employee.pk), "date": day, "status": status},
+        )
+
+    def test_mark(self, api, amy, hr):
+        response = self.mark(api, amy)
+        assert response.status_code == 201
+        body = response.json()
+        assert {
+            k: body[k]
+            for k in ("employee_id", "employee_name", "employee_employee_id", "date", "status")
+        } == {
+            "employee_id": str(amy.pk),
+            "employee_name": "Amy",
+            "employee_employee_id": "E1",
+            "date": "2025-03-03",
+            "status": "Present",
+        }
+        assert AttendanceRecord.objects.get().marked_by == hr
+
+    def test_unknown_employee_is_404(self, api):
+        response = post(
+            api,
+            "/api/attendance/",
+            {"employee_id": str(uuid.uuid4()), "date": "2025-03-03", "status": "Present"},
+        )
+        assert response.status_code == 404
+        assert response.json() == {"detail": "There is no employee with that id."}
+
+    def test_already_marked_is_409(self, api, amy):
+        self.mark(api, amy)
+        response = self.mark(api, amy, status="Absent")
+        assert response.status_code == 409
+        assert response.json()["detail"].startswith(
+            "Amy (E1) is already marked Present on 03 Mar 2025."
+        )
+
+    @pytest.mark.parametrize(
+        ("day", "status", "message"),
+        [
+            (
+                (datetime.date.today() + datetime.timedelta(days=5)).isoformat(),
+                "Present",
+                "in the future",
+            ),
+            ("2025-01-01", "Present", "joined on"),
+            ("2025-03-03", "Late", "Input should be"),
+            ("03/03/2025", "Present", "date"),
+        ],
+    )
+    def test_rules_are_422(self, api, amy, day, status, message):
+        response = self.mark(api, amy, day=day, status=status)
+        assert response.status_code == 422
+        assert message in str(response.json()["detail"])
+        assert not AttendanceRecord.objects.exists()
+
+    def test_list_filters(self, api, amy):
+        for day, status in [(3, "present"), (4, "absent"), (5, "present")]:
+            AttendanceRecordFactory(employee=amy, date=datetime.date(2025, 3, day), status=status)
+        AttendanceRecordFactory(
+            date=datetime.date(2025, 3, 4), employee__date_joined=datetime.date(2025, 1, 1)
+        )
+
+        def dates(**params):
+            return [r["date"] for r in api.get("/api/attendance/", params).json()]
+
+        assert dates(employee_id=str(amy.pk)) == ["2025-03-05", "2025-03-04", "2025-03-03"]
+        assert dates(employee_id=str(amy.pk), status="Present") == ["2025-03-05", "2025-03-03"]
+        assert dates(start_date="2025-03-04", end_date="2025-03-04") == ["2025-03-04", "2025-03-04"]
+        assert api.get("/api/attendance/", {"start_date": "yesterday"}).status_code == 422
+
+    def test_today_lists_everyone_with_not_marked(self, api, amy):
+        ben = EmployeeFactory(employee_id="E2", date_joined=datetime.date(2025, 1, 6))
+        AttendanceRecordFactory(employee=amy, date=today(), status="wfh")
+        body = {
+            row["employee_code"]: row["status"] for row in api.get("/api/attendance/today").json()
+        }
+        assert body == {"E1": "Work from home", "E2": "Not Marked"}
+        assert ben
+
+    def test_update_and_delete(self, api, amy):
+        record = AttendanceRecordFactory(
+            employee=amy, date=datetime.date(2025, 3, 3), status="absent"
+        )
+        response = put(
+            api, f"/api/attendance/{record.pk}", {"status": "Half day", "note": "Dentist"}
+        )
+        assert (response.status_code, response.json()["status"], response.json()["note"]) == (
+            200,
+            "Half day",
+            "Dentist",
+        )
+        assert api.delete(f"/api/attendance/{record.pk}/").status_code == 204
+        assert api.delete(f"/api/attendance/{record.pk}").status_code == 404
+        assert put(api, "/api/attendance/999999", {"status": "Present"}).status_code == 404
+
+
+class TestBothSlashForms:
+    @pytest.mark.parametrize(
+        "path",
+        [
+            "/api/employees",
+            "/api/employees/",
+            "/api/attendance",
+            "/api/attendance/",
+            "/api/attendance/today",
+            "/api/attendance/today/",
+            "/api/employees/dashboard/stats",
+            "/api/employees/dashboard/stats/",
+        ],
+    )
+    def test_get(self, api, path):
+        assert api.get(path).status_code == 200
+
+    def test_post_without_the_slash(self, api, sales):
+        assert post(api, "/api/employees", NEW_EMPLOYEE).status_code == 201
+
+
+class TestAuthentication:
+    def test_no_anonymous_access(self, client):
+        response = client.get("/api/employees/")
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Unauthorized"}
+
+    def test_tokens_are_stored_hashed_and_revocable(self, hr):
+        token, key = ApiToken.issue(user=hr, name="payroll")
+        assert key not in (token.key_hash, token.prefix)
+        assert token.key_hash == hash_key(key)
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert client.get("/api/employees/").status_code == 200
+        token.revoke()
+        assert client.get("/api/employees/").status_code == 401
+
+    def test_a_wrong_token_is_refused(self):
+        client = Client(HTTP_AUTHORIZATION="Bearer hrms_guess")
+        assert client.get("/api/employees/").status_code == 401
+
+    def test_a_deactivated_users_token_stops_working(self, hr):
+        client = api_client(hr)
+        hr.is_active = False
+        hr.save()
+        assert client.get("/api/employees/").status_code == 401
+
+    def test_the_browser_session_works_with_its_csrf_token(self, hr, sales):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(hr)
+        assert client.get("/api/employees/").status_code == 200
+        assert post(client, "/api/employees/", NEW_EMPLOYEE).status_code == 403
+        client.get("/employees/")  # any page sets the CSRF cookie
+        token = client.cookies["csrftoken"].value
+        response = client.post(
+            "/api/employees/",
+            NEW_EMPLOYEE,
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
+        )
+        assert response.status_code == 201
+
+    def test_rate_limited_per_token(self, hr, monkeypatch):
+        monkeypatch.setattr(endpoints.RATE_LIMIT, "num_requests", 3)
+        first, second = api_client(hr), api_client(hr)
+        codes = [first.get("/api/employees/").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        assert second.get("/api/employees/").status_code == 200  # another token
+
+
+class TestRulesAndAudit:
+    def test_changes_are_in_the_audit_trail_as_the_tokens_user(self, api, hr, sales):
+        employee_id = post(api, "/api/employees/", NEW_EMPLOYEE).json()["id"]
+        put(api, f"/api/employees/{employee_id}", {"full_name": "Johnny Doe"})
+        entries = LogEntry.objects.get_for_model(Employee).order_by("pk")
+        assert [(e.action, e.actor) for e in entries] == [
+            (LogEntry.Action.CREATE, hr),
+            (LogEntry.Action.UPDATE, hr),
+        ]
+
+    def test_department_limits_apply(self, django_user_model, sales):
+        manager = django_user_model.objects.create_user("limited")
+        manager.groups.add(Group.objects.get(name=roles.ATTENDANCE_MANAGER))
+        DepartmentScope.objects.create(user=manager).departments.add(sales)
+        inside = EmployeeFactory(department=sales, date_joined=datetime.date(2025, 1, 1))
+        outside = EmployeeFactory(date_joined=datetime.date(2025, 1, 1))
+        client = api_client(manager)
+        assert [e["id"] for e in client.get("/api/employees/").json()] == [str(inside.pk)]
+        assert client.get(f"/api/employees/{outside.pk}").status_code == 404
+        response = post(
+            client,
+            "/api/attendance/",
+            {"employee_id": str(outside.pk), "date": "2025-03-03", "status": "Present"},
+        )
+        assert response.status_code == 404
+        assert [r["employee_id"] for r in client.get("/api/attendance/today").json()] == [
+            str(inside.pk)
+        ]
+
+    def test_a_viewer_reads_but_cannot_change(self, django_user_model, sales):
+        viewer = django_user_model.objects.create_user("viewer")
+        viewer.groups.add(Group.objects.get(name=roles.VIEWER))
+        client = api_client(viewer)
+        assert client.get("/api/employees/").status_code == 200
+        response = post(client, "/api/employees/", NEW_EMPLOYEE)
+        assert response.status_code == 403
+        assert response.json() == {"detail": "Your account does not have permission to do that."}
+
+
+class TestDocs:
+    def test_schema_and_docs_for_signed_in_users(self, client, hr):
+        assert client.get("/api/openapi.json").status_code == 302
+        client.force_login(hr)
+        schema = client.get("/api/openapi.json").json()
+        assert "/api/employees/" in schema["paths"]
+        assert "/api/attendance/{record_id}" in schema["paths"]
+        docs = client.get("/api/docs")
+        html = docs.content.decode()
+        assert "/static/ninja/swagger-ui-bundle" in html
+        assert "cdn" not in html.lower()

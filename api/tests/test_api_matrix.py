@@ -1,0 +1,102 @@
+"""The permission matrix, extended to the API: every API URL, method and kind of user.
+
+Users call with their own API token; "limited" is an attendance manager limited to the
+department of the objects used (see accounts/tests/test_permission_matrix.py).
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.tests.test_permission_matrix import ROUTES, USERS
+from api.models import ApiToken
+
+READ = "401 ok ok ok ok"
+HR = "401 403 403 ok 403"
+MARK = "401 403 ok ok ok"
+SIGNED_IN = "login ok ok ok ok"
+# (URL name, method): outcome for anonymous, viewer, manager, hr, limited.
+API_RULES = {
+    ("api:openapi-json", "GET"): SIGNED_IN,
+    ("api:openapi-view", "GET"): SIGNED_IN,
+    ("api:api-root", "GET"): "404 404 404 404 404",
+    ("api:list_employees", "GET"): READ,
+    ("api:create_employee", "POST"): HR,
+    ("api:dashboard_stats", "GET"): READ,
+    ("api:get_employee", "GET"): READ,
+    ("api:update_employee", "PUT"): HR,
+    ("api:delete_employee", "DELETE"): HR,
+    ("api:employee_summary", "GET"): READ,
+    ("api:list_attendance", "GET"): READ,
+    ("api:mark_attendance", "POST"): MARK,
+    ("api:today", "GET"): READ,
+    ("api:update_attendance", "PUT"): MARK,
+    ("api:delete_attendance", "DELETE"): MARK,
+}
+# Each operation answers under both forms of its path (name_ is the other form).
+API_RULES.update(
+    {
+        (f"{name}_", method): rule
+        for (name, method), rule in list(API_RULES.items())
+        if not name.startswith(("api:openapi", "api:api-root"))
+    }
+)
+
+
+def url_for(name, world, which="in"):
+    objects = world["objects"][which]
+    route = ROUTES[name]
+    kwargs = {}
+    if "<employee_id>" in route:
+        kwargs["employee_id"] = objects["employee"].pk
+    if "<record_id>" in route:
+        kwargs["record_id"] = objects["record"].pk
+    return reverse(name, kwargs=kwargs)
+
+
+def call(world, user_key, method, url):
+    user = world["users"][user_key]
+    if user is None:
+        client = Client()
+    elif url.startswith(("/api/openapi", "/api/docs")):
+        client = Client()
+        client.force_login(user)
+    else:
+        _, key = ApiToken.issue(user=user, name="matrix")
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    body = '{"status": "Present"}' if method == "PUT" and "attendance" in url else "{}"
+    return client.generic(method, url, data=body, content_type="application/json")
+
+
+def outcome(response) -> str:
+    if response.status_code == 302 and response["Location"].startswith("/login/"):
+        return "login"
+    if response.status_code in (401, 403, 404, 405):
+        return str(response.status_code)
+    assert response.status_code < 500, response.content[:500]
+    return "ok"
+
+
+@pytest.mark.parametrize("user_key", USERS)
+@pytest.mark.parametrize(("name", "method"), sorted(API_RULES))
+def test_api_matrix(matrix_world, name, method, user_key):
+    world = matrix_world
+    expected = API_RULES[(name, method)].split()[USERS.index(user_key)]
+    url = url_for(name, world)
+    assert outcome(call(world, user_key, method, url)) == expected, f"{method} {url} as {user_key}"
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    sorted(
+        key
+        for key in API_RULES
+        if "<employee_id>" in ROUTES[key[0]] or "<record_id>" in ROUTES[key[0]]
+    ),
+)
+def test_limited_manager_cannot_reach_another_departments_records(matrix_world, name, method):
+    world = matrix_world
+    inside = API_RULES[(name, method)].split()[USERS.index("limited")]
+    expected = "404" if inside == "ok" else inside
+    url = url_for(name, world, which="out")
+    assert outcome(call(world, "limited", method, url)) == expected, f"{method} {url}"

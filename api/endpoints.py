@@ -1,10 +1,10 @@
 """The JSON API: the original HRMS Lite contract, on the same services, rules and permissions.
 
-Authentication: "Authorization: Bearer <token>" (api.middleware) or the browser's
-session with its CSRF token. Every call is checked against the user's role and
-department limits, goes through the services the pages use, and is recorded in the
-audit trail. Errors: {"detail": "..."} for 401, 403, 404, 409 and 429; 422 lists each
-invalid field.
+Authentication: a personal token, created under "API tokens" in the app and sent as
+"Authorization: Bearer TOKEN", or the browser's session with its CSRF token. Every
+call is checked against the user's role and department limits, goes through the
+services the pages use, and is recorded in the audit trail. Errors: {"detail": "..."}
+for 401, 403, 404, 409 and 429; 422 lists each invalid field.
 """
 
 import datetime
@@ -273,7 +273,9 @@ def dashboard_stats(request):
             "work_from_home": figures[Status.WORK_FROM_HOME],
             "not_marked": figures["not_marked"],
         },
-        "overall_attendance_rate": attendance_selectors.period_rate(window, scope=scope),
+        "overall_attendance_rate": _one_decimal(
+            attendance_selectors.period_rate(window, scope=scope)
+        ),
         "recent_employees": list(employee_selectors.recent_employees(scope=scope, limit=5)),
     }
 
@@ -347,8 +349,13 @@ def employee_summary(request, employee_id: uuid.UUID):
         "total_on_leave": figures[Status.ON_LEAVE],
         "total_work_from_home": figures[Status.WORK_FROM_HOME],
         "total_marked": figures["marked"],
-        "attendance_rate": figures["rate"],
+        "attendance_rate": _one_decimal(figures["rate"]),
     }
+
+
+def _one_decimal(rate: float | None) -> float | None:
+    """Rates to one decimal, as the pages show them; None ("no data") stays None."""
+    return None if rate is None else round(rate, 1)
 
 
 # Attendance

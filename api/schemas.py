@@ -70,7 +70,9 @@ class EmployeeSummary(Schema):
     total_work_from_home: int
     total_marked: int
     attendance_rate: float | None = Field(
-        ..., description="(Present + Work from home + ½ Half day) ÷ (marked − On leave) × 100"
+        ...,
+        description="(Present + Work from home + ½ Half day) ÷ (marked − On leave) × 100, "
+        "to one decimal; null when no day counts.",
     )
 
 

@@ -57,6 +57,7 @@ class EmployeeForm(forms.ModelForm):
         self.fields["department"].empty_label = "Choose a department"
         # A user limited to some departments can only pick those.
         self.fields["department"].queryset = departments(scope=scope)
+        self.scope = scope
         if not self.instance.pk:
             self.fields["date_joined"].initial = timezone.localdate
 
@@ -65,6 +66,21 @@ class EmployeeForm(forms.ModelForm):
 
     def clean_email(self):
         return self.cleaned_data["email"].lower()
+
+    def validate_unique(self):
+        super().validate_unique()
+        # A duplicate names the employee who holds the code or email, unless that
+        # employee is in a department the user may not see.
+        for field in ("employee_id", "email"):
+            if not self.has_error(field, code="unique") or not self.scope.is_limited:
+                continue
+            value = getattr(self.instance, field)
+            holder = Employee.objects.filter(**{field: value}).exclude(pk=self.instance.pk).first()
+            if holder is not None and not self.scope.allows(holder.department_id):
+                label = "employee code" if field == "employee_id" else "email"
+                self.errors[field] = self.error_class(
+                    [f"This {label} is already used by another employee."]
+                )
 
 
 class DeactivateForm(forms.Form):

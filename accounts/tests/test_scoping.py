@@ -192,3 +192,19 @@ class TestLimitedHRAdmin:
         shown = [entry.object_repr for entry, _ in response.context["entries"]]
         assert any("Amy Sales" in text for text in shown)
         assert not any("Otto Ops" in text for text in shown)
+
+
+def test_a_duplicate_outside_the_users_departments_is_not_named(client, hr, company):
+    response = client.post(
+        "/employees/new/",
+        {
+            "employee_id": "o1",
+            "full_name": "New Person",
+            "email": company["otto"].email.upper(),
+            "department": company["sales"].pk,
+            "date_joined": today().isoformat(),
+        },
+    )
+    assertContains(response, "This employee code is already used by another employee.")
+    assertContains(response, "This email is already used by another employee.")
+    assertNotContains(response, "Otto Ops")

@@ -16,28 +16,43 @@ Status = AttendanceRecord.Status
 DATE_ERRORS = {"invalid": "Enter the date as YYYY-MM-DD, for example 2026-03-31."}
 
 
-class RosterDayForm(forms.Form):
-    """Which day, and optionally which department, the roster shows."""
+class PickerForm(forms.Form):
+    """A page's choice of a period (with a default) and, optionally, one department the
+    user may see; read from the query string."""
 
-    date = forms.DateField(widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     department = forms.ModelChoiceField(
-        queryset=Department.objects.all(),
+        queryset=Department.objects.none(),
         required=False,
         empty_label="All departments",
         error_messages={
             "invalid_choice": "That department does not exist. Choose one from the list."
         },
     )
+    defaults: dict = {}  # field name -> a function giving its default value
+    prefix_id = "picker"
 
     def __init__(self, data=None, *, scope: Scope, **kwargs):
         data = data.copy() if data is not None else {}
-        if not data.get("date"):
-            data["date"] = timezone.localdate().isoformat()
-        kwargs.setdefault("auto_id", "day_%s")
+        for name, default in self.defaults.items():
+            if not data.get(name):
+                data[name] = default()
+        kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
-        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["department"].queryset = departments(scope=scope)
+
+
+class RosterDayForm(PickerForm):
+    """Which day, and optionally which department, the roster shows."""
+
+    date = forms.DateField(widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    field_order = ["date", "department"]
+    defaults = {"date": lambda: timezone.localdate().isoformat()}
+    prefix_id = "day"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -175,7 +190,7 @@ class HolidayForm(forms.ModelForm):
         help_texts = {"name": "For example: New Year's Day."}
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(PickerForm):
     """Which month, and optionally which department, the register shows."""
 
     month = forms.DateField(
@@ -183,23 +198,9 @@ class RegisterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         error_messages={"invalid": "Enter the month as YYYY-MM, for example 2026-03."},
     )
-    department = forms.ModelChoiceField(
-        queryset=Department.objects.all(),
-        required=False,
-        empty_label="All departments",
-        error_messages={
-            "invalid_choice": "That department does not exist. Choose one from the list."
-        },
-    )
-
-    def __init__(self, data=None, *, scope: Scope, **kwargs):
-        data = data.copy() if data is not None else {}
-        if not data.get("month"):
-            data["month"] = timezone.localdate().strftime("%Y-%m")
-        kwargs.setdefault("auto_id", "register_%s")
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(data, **kwargs)
-        self.fields["department"].queryset = departments(scope=scope)
+    field_order = ["month", "department"]
+    defaults = {"month": lambda: timezone.localdate().strftime("%Y-%m")}
+    prefix_id = "register"
 
 
 class RangeForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Production settings refuse to start half-configured."""
+"""Settings come from the environment; production settings refuse to start half-configured."""
 
 import os
 import subprocess
@@ -8,16 +8,25 @@ import pytest
 from django.conf import settings
 
 
-def start_django(**env_overrides) -> subprocess.CompletedProcess:
-    env = {**os.environ, **env_overrides}
+def manage(*args, **env_overrides) -> subprocess.CompletedProcess:
+    """Run manage.py in a fresh process with these environment variables."""
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
-        env=env,
+        env={**os.environ, **env_overrides},
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def setting(expression: str, **env_overrides) -> str:
+    """The value of a settings expression, as a fresh process started with this environment
+    sees it."""
+    code = f"from django.conf import settings; print({expression})"
+    result = manage("shell", "--no-imports", "-c", code, **env_overrides)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
 @pytest.mark.parametrize(
@@ -27,51 +36,30 @@ def start_django(**env_overrides) -> subprocess.CompletedProcess:
 def test_refuses_to_start_without_a_required_setting(missing, message):
     values = {"DEBUG": "false", "SECRET_KEY": "a-secret-for-this-test", "ALLOWED_HOSTS": "hr.test"}
     values[missing] = ""
-    result = start_django(**values)
+    result = manage("check", **values)
     assert result.returncode != 0
     assert message in result.stderr
 
 
 def test_starts_with_both_set():
-    result = start_django(
-        DEBUG="false", SECRET_KEY="a-secret-for-this-test", ALLOWED_HOSTS="hr.test"
+    result = manage(
+        "check", DEBUG="false", SECRET_KEY="a-secret-for-this-test", ALLOWED_HOSTS="hr.test"
     )
     assert result.returncode == 0, result.stderr
 
 
 def test_time_zone_comes_from_the_environment():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "--no-imports",
-            "-c",
-            "from django.conf import settings; print(settings.TIME_ZONE, settings.USE_TZ)",
-        ],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "TIME_ZONE": "Asia/Kolkata"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    assert setting("settings.TIME_ZONE, settings.USE_TZ", TIME_ZONE="Asia/Kolkata") == (
+        "Asia/Kolkata True"
     )
-    assert result.stdout.split() == ["Asia/Kolkata", "True"], result.stderr
 
 
 def test_the_cache_is_redis_when_redis_url_is_set():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "--no-imports",
-            "-c",
-            "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
-        ],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/15"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    backend = setting(
+        "settings.CACHES['default']['BACKEND']", REDIS_URL="redis://127.0.0.1:6379/15"
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_weekly_off_days_come_from_the_environment():
+    assert setting("settings.WEEKLY_OFF_DAYS", WEEKLY_OFF_DAYS="Friday,sat") == "[4, 5]"

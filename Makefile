@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test serve setup lint check clean
+.PHONY: run test e2e bench serve setup lint check clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -15,6 +15,11 @@ run: setup
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests (e2e/): Playwright driving Chromium (/usr/bin/chromium, or E2E_CHROMIUM),
+# axe-core accessibility checks and the dashboard's page weight. Kept out of `make test`.
+e2e: setup
+	$(BIN)/pytest e2e $(PYTEST_ARGS)
 
 # The production server on this machine: gunicorn, DEBUG off, static files compressed
 # and cache-busted by whitenoise; plain HTTP on 127.0.0.1:$(PORT) (put TLS in front for real use).

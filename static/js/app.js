@@ -7,7 +7,8 @@
   document.documentElement.classList.remove("no-js");
 
   var SUCCESS_FADE_MS = 5000;
-  var opener = null;
+  var opener = null; // what opened the dialog, to give the focus back to
+  var returnTo = null; // the href of that opener, once the dialog has closed
 
   function modal() {
     return document.getElementById("modal");
@@ -76,7 +77,13 @@
     dialog.addEventListener("close", function () {
       document.getElementById("modal-body").replaceChildren();
       if (opener && document.contains(opener)) opener.focus();
+      // A save may refresh the list the dialog was opened from, replacing the opener:
+      // remember where it pointed, to put the focus back on its successor.
+      returnTo = opener ? opener.getAttribute("href") : null;
       opener = null;
+      window.setTimeout(function () {
+        returnTo = null; // only for the refresh that follows the save
+      }, 5000);
     });
     // A click on the backdrop (outside the dialog's box) closes it.
     dialog.addEventListener("click", function (event) {
@@ -103,6 +110,21 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
+    // A refreshed list replaced the element that opened the dialog: focus its successor
+    // (the same link in the new list), or the list's summary when it is gone (deleted).
+    var list = event.target;
+    if (returnTo && list.matches && list.matches("[data-announce]") &&
+        (document.activeElement === document.body || !document.contains(document.activeElement))) {
+      var successor = list.querySelector('a[href="' + CSS.escape(returnTo) + '"]');
+      var summary = list.querySelector("[data-summary]");
+      if (successor) {
+        successor.focus();
+      } else if (summary) {
+        summary.setAttribute("tabindex", "-1");
+        summary.focus();
+      }
+      returnTo = null;
+    }
     // A form re-rendered inside the open dialog: put the focus on its first error.
     var dialog = modal();
     if (dialog && dialog.open && dialog.contains(event.target) && event.target.id !== "modal-body") {
@@ -140,6 +162,18 @@
   document.addEventListener("change", function (event) {
     var row = rosterRow(event.target);
     if (row) updateDirty(row);
+  });
+
+  // A row saved in place comes back with its Save button hidden again: keep the
+  // keyboard user's place on the row's status rather than losing the focus to the page,
+  // and count the roster's unsaved changes again.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var row = event.target;
+    if (!row.matches || !row.matches(".roster-row")) return;
+    updateDirty(row);
+    if (document.activeElement !== document.body) return;
+    var status = row.querySelector("input[type=radio]:checked") || row.querySelector("input[type=radio]");
+    if (status) status.focus();
   });
 
   document.addEventListener("keydown", function (event) {

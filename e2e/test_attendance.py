@@ -5,7 +5,6 @@ import csv
 import re
 
 import openpyxl
-import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 

@@ -60,6 +60,8 @@ class AttendanceRecord(models.Model):
         indexes = [
             # "One day for everyone": the roster, today's figures, the register.
             models.Index(fields=["date", "status"], name="attendance_date_status_idx"),
+            # The attendance list: newest day first.
+            models.Index(fields=["-date", "id"], name="attendance_newest_first_idx"),
         ]
         permissions = [
             ("export_attendancerecord", "Can export attendance"),

@@ -60,33 +60,34 @@ class Register:
         self.working_days = [d.date for d in self.days if d.kind == "working"]
 
     def employees(self) -> QuerySet[Employee]:
-        """Everyone employed at some point in the month, with their totals for it."""
+        """Everyone employed at some point in the month, in name order."""
         employees = self.scope.limit(
             Employee.objects.employed_between(self.start, self.end), "department"
         )
         if self.department is not None:
             employees = employees.filter(department=self.department)
-        in_month = Q(attendance__date__range=(self.start, self.end))
-        return (
-            employees.select_related("department")
-            .annotate(
-                **attendance_figures("attendance__", where=in_month),
-                marked_working=Count(
-                    "attendance", filter=Q(attendance__date__in=self.working_days)
-                ),
-            )
-            .order_by("full_name", "employee_id")
-        )
+        return employees.select_related("department").order_by("full_name", "employee_id")
 
     def rows(self, employees: list[Employee]) -> list[Row]:
-        """The grid rows of these employees (one query for all their records)."""
+        """The grid rows of these employees: one query for their records, one for their
+        totals (computed in the database, over this month's records only)."""
+        in_month = AttendanceRecord.objects.filter(
+            employee__in=employees, date__range=(self.start, self.end)
+        )
         records = {
             (employee_id, date): (status, note)
-            for employee_id, date, status, note in AttendanceRecord.objects.filter(
-                employee__in=employees, date__range=(self.start, self.end)
-            ).values_list("employee_id", "date", "status", "note")
+            for employee_id, date, status, note in in_month.values_list(
+                "employee_id", "date", "status", "note"
+            )
         }
-        return [self._row(employee, records) for employee in employees]
+        totals = {
+            figures.pop("employee_id"): figures
+            for figures in in_month.values("employee_id").annotate(
+                **attendance_figures(),
+                marked_working=Count("pk", filter=Q(date__in=self.working_days)),
+            )
+        }
+        return [self._row(employee, records, totals.get(employee.pk)) for employee in employees]
 
     def iter_rows(self, chunk_size: int = 500) -> Iterator[Row]:
         """Every employee's row in name order, a chunk at a time: memory stays flat."""
@@ -102,7 +103,7 @@ class Register:
                 full_name=last.full_name, employee_id__gt=last.employee_id
             )
 
-    def _row(self, employee: Employee, records: dict) -> Row:
+    def _row(self, employee: Employee, records: dict, totals: dict | None) -> Row:
         cells = []
         expected = 0
         for day in self.days:
@@ -126,13 +127,13 @@ class Register:
                 cells.append(Cell("·", "unmarked", "Not marked"))
             if employed and day.kind == "working" and day.date <= self.today:
                 expected += 1
-        counts = {status.value: getattr(employee, status.value) for status in Status}
+        totals = totals or {"marked_working": 0, "rate": None}
         return Row(
             employee=employee,
             cells=cells,
-            counts=counts,
-            not_marked=max(expected - employee.marked_working, 0),
-            rate=employee.rate,
+            counts={status.value: totals.get(status.value, 0) for status in Status},
+            not_marked=max(expected - totals["marked_working"], 0),
+            rate=totals["rate"],
         )
 
 

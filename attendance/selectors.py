@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     F,
@@ -82,9 +83,9 @@ def recent_records(*, employee: Employee, limit: int = 10) -> QuerySet[Attendanc
 
 def attendance_list(*, scope: Scope) -> QuerySet[AttendanceRecord]:
     records = scope.limit(AttendanceRecord.objects.all(), "employee__department")
-    return records.select_related("employee__department", "marked_by").order_by(
-        "-date", "employee__full_name", "pk"
-    )
+    # Newest day first, then in the order the records were made (a roster is saved in
+    # name order): an order the database reads straight from an index, at any size.
+    return records.select_related("employee__department", "marked_by").order_by("-date", "pk")
 
 
 def _employed_on(day: datetime.date, department: Department | None, scope: Scope):
@@ -132,22 +133,68 @@ def day_summary(*, day: datetime.date, department: Department | None = None, sco
     return figures
 
 
+# Figures over many past days (the dashboard's 30 working days) are kept in the cache
+# until attendance or holidays change (`figures_changed`), and for a minute at most.
+FIGURES_VERSION = "attendance:figures-version"
+FIGURES_TTL = 60
+
+
+def figures_changed() -> None:
+    """Forget cached figures: called whenever attendance or the working calendar changes."""
+    try:
+        cache.incr(FIGURES_VERSION)
+    except ValueError:
+        cache.set(FIGURES_VERSION, 1, None)
+
+
+def _cached(name: str, days: list[datetime.date], scope: Scope, compute):
+    version = cache.get(FIGURES_VERSION, 0)
+    limit = (
+        "all" if scope.department_ids is None else ",".join(map(str, sorted(scope.department_ids)))
+    )
+    window = f"{days[0]}:{days[-1]}:{len(days)}" if days else "none"
+    key = f"attendance:{name}:{version}:{limit}:{window}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FIGURES_TTL)
+    return value
+
+
 def period_rate(days: list[datetime.date], *, scope: Scope) -> float | None:
     """The attendance rate over the given days, for everyone in scope."""
-    records = attendance_list(scope=scope).filter(date__in=days)
-    return records.aggregate(rate=attendance_figures()["rate"])["rate"]
+
+    def compute():
+        records = scope.limit(
+            AttendanceRecord.objects.filter(date__in=days), "employee__department"
+        )
+        return records.aggregate(rate=attendance_figures()["rate"])["rate"]
+
+    # A rate of None ("no data") is cached as a string: the cache cannot hold None.
+    rate = _cached("period-rate", days, scope, lambda: _or_none_text(compute()))
+    return None if rate == "none" else rate
+
+
+def _or_none_text(value):
+    return "none" if value is None else value
 
 
 def daily_rates(
     days: list[datetime.date], *, scope: Scope
 ) -> list[tuple[datetime.date, float | None]]:
     """The rate of each of the given days (None for a day with nothing that counts)."""
-    records = scope.limit(AttendanceRecord.objects.filter(date__in=days), "employee__department")
-    rates = dict(
-        records.values("date")
-        .annotate(rate=attendance_figures()["rate"])
-        .values_list("date", "rate")
-    )
+
+    def compute():
+        records = scope.limit(
+            AttendanceRecord.objects.filter(date__in=days), "employee__department"
+        )
+        return dict(
+            records.values("date")
+            .annotate(rate=attendance_figures()["rate"])
+            .values_list("date", "rate")
+        )
+
+    rates = _cached("daily-rates", days, scope, compute)
     return [(day, rates.get(day)) for day in days]
 
 

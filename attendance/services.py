@@ -20,6 +20,7 @@ from hrms.spreadsheets import Column, ImportReport, Table
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
 from .models import STATUS_CODES, AttendanceRecord, Holiday, duplicate_message
+from .selectors import figures_changed
 
 Status = AttendanceRecord.Status
 
@@ -165,6 +166,7 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
         [record for _, record in to_update], ["status", "marked_by", "updated_at"]
     )
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
+    figures_changed()
     return RosterResult(created=len(to_create), updated=len(to_update))
 
 
@@ -293,6 +295,7 @@ def attendance_mark_range(
         [record for _, record in to_update], ["status", "note", "marked_by", "updated_at"]
     )
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
+    figures_changed()
     return RangeResult(
         marked=len(to_create),
         replaced=len(to_update),
@@ -420,6 +423,7 @@ def attendance_import(
         batch_size=1000,
     )
     log_bulk([*to_create, *to_update], actor=by)
+    figures_changed()
     return report
 
 

@@ -128,6 +128,6 @@ class TestRegister:
         add(60)
         with CaptureQueriesContext(connection) as many:
             client.get("/attendance/register/", {"month": "2025-03"})
-        # session, user, 2 permission lookups, department scope, holidays, count, page
-        # with totals, records, departments
-        assert len(few) == len(many) == 10
+        # session, user, 2 permission lookups, department scope, holidays, count, page,
+        # records, totals, departments
+        assert len(few) == len(many) == 11

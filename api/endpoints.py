@@ -82,7 +82,19 @@ class ThrottleByUser(AuthRateThrottle):
 
 RATE_LIMIT = ThrottleByUser(settings.API_RATE_LIMIT)
 
-api = NinjaAPI(
+
+class HrmsApi(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts):
+        """Name an invalid body field as ["body", field], as the original API did, not
+        ["body", "payload", field]: every operation's body parameter is "payload"."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        for item in error.errors:
+            if tuple(item["loc"][:2]) == ("body", "payload") and len(item["loc"]) > 2:
+                item["loc"] = ("body", *item["loc"][2:])
+        return error
+
+
+api = HrmsApi(
     title="HRMS Lite API",
     version="1",
     description=__doc__,
@@ -222,8 +234,8 @@ BIGGEST = 2**31 - 1
 
 
 class EmployeeFilters(Schema):
-    search: str = Field("", max_length=200)
-    department: str = Field("", max_length=100)
+    search: schemas.Text = Field("", max_length=200)
+    department: schemas.Text = Field("", max_length=100)
     skip: int = Field(0, ge=0, le=BIGGEST)
     limit: int = Field(100, ge=0, le=BIGGEST, description="At most 500 are returned.")
 
@@ -404,8 +416,8 @@ def mark_attendance(request, payload: schemas.AttendanceIn):
 
 class AttendanceFilters(Schema):
     employee_id: uuid.UUID | None = None
-    start_date: str | None = None
-    end_date: str | None = None
+    start_date: schemas.Text | None = None
+    end_date: schemas.Text | None = None
     status: schemas.StatusLabel | None = None
     skip: int = Field(0, ge=0, le=BIGGEST)
     limit: int = Field(100, ge=0, le=BIGGEST, description="At most 500 are returned.")

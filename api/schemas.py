@@ -3,8 +3,10 @@
 import datetime
 import uuid
 from enum import Enum
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from attendance.models import Status
 
@@ -14,30 +16,41 @@ StatusLabel.__doc__ = "An attendance status, by its label."
 NOT_MARKED = "Not Marked"
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("Text may not contain NUL characters.")
+    return value
+
+
+# Any text a client sends: the web forms refuse NUL characters the same way, and
+# PostgreSQL cannot store them.
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
 class EmployeeIn(Schema):
     """The same rules as the employee form; every invalid field is reported at once (422)."""
 
-    employee_id: str = Field(
+    employee_id: Text = Field(
         ...,
         description="1–20 letters, digits, “-” or “_”; stored in capitals; unique.",
         examples=["EMP001"],
     )
-    full_name: str = Field(..., description="1–100 characters.", examples=["John Doe"])
-    email: str = Field(
+    full_name: Text = Field(..., description="1–100 characters.", examples=["John Doe"])
+    email: Text = Field(
         ..., description="Stored in lower case; unique in any case.", examples=["john@example.com"]
     )
-    department: str = Field(
+    department: Text = Field(
         ..., description="An existing department's name (any case).", examples=["Engineering"]
     )
-    job_title: str = ""
-    phone: str = ""
+    job_title: Text = ""
+    phone: Text = ""
     date_joined: datetime.date | None = Field(None, description="Today when left out.")
 
 
 class EmployeeUpdate(Schema):
-    full_name: str | None = None
-    email: str | None = None
-    department: str | None = None
+    full_name: Text | None = None
+    email: Text | None = None
+    department: Text | None = None
 
 
 class EmployeeOut(Schema):
@@ -104,12 +117,12 @@ class AttendanceIn(Schema):
     employee_id: uuid.UUID = Field(..., description="The employee's id (a UUID).")
     date: datetime.date
     status: StatusLabel
-    note: str = Field("", max_length=200)
+    note: Text = Field("", max_length=200)
 
 
 class AttendanceUpdate(Schema):
     status: StatusLabel
-    note: str = Field("", max_length=200)
+    note: Text = Field("", max_length=200)
 
 
 class AttendanceOut(Schema):

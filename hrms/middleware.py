@@ -4,6 +4,7 @@ from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.contrib.messages import get_messages
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from .security import client_ip
@@ -16,6 +17,25 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class RefuseNulMiddleware:
+    """A NUL character is never part of anything a person types, and PostgreSQL can neither
+    store nor compare one. Forms refuse it field by field; this refuses it in a page's query
+    string, where a filter (the admin's, for one) would hand it to the database. The JSON
+    API checks its own parameters and answers 422."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith("/api/") and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            reason = "The address contains a NUL character, which no search or filter accepts."
+            return render(request, "400.html", {"reason": reason}, status=400)
+        return self.get_response(request)
 
 
 class AuditlogMiddleware(BaseAuditlogMiddleware):

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "hrms.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "hrms.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "hrms.middleware.HtmxMessagesMiddleware",

@@ -107,10 +107,24 @@ class TestEmployees:
         }
         assert not Employee.objects.exists()
 
+    def test_nul_characters_are_422_not_a_server_error(self, api, sales):
+        # PostgreSQL cannot store NUL; the API refuses it like the web forms do.
+        response = post(api, "/api/employees/", {**NEW_EMPLOYEE, "full_name": "John\x00Doe"})
+        assert response.status_code == 422
+        assert [item["loc"] for item in response.json()["detail"]] == [["body", "full_name"]]
+        assert "NUL" in response.json()["detail"][0]["msg"]
+        assert not Employee.objects.exists()
+        assert api.get("/api/employees/", {"search": "a\x00"}).status_code == 422
+        assert api.get("/api/attendance/", {"start_date": "\x00"}).status_code == 422
+
     def test_missing_fields_are_422(self, api):
         response = post(api, "/api/employees/", {"full_name": "X"})
         assert response.status_code == 422
-        assert all(item["loc"][0] == "body" for item in response.json()["detail"])
+        assert {tuple(item["loc"]) for item in response.json()["detail"]} == {
+            ("body", "employee_id"),
+            ("body", "email"),
+            ("body", "department"),
+        }
 
     def test_list_active_newest_first_with_search_department_and_paging(self, api, sales):
         old = EmployeeFactory(full_name="Old Timer", department=sales)

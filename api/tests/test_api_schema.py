@@ -7,6 +7,8 @@ import datetime
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -24,6 +26,18 @@ pytestmark = pytest.mark.django_db
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api"))
 schema.app = WSGIHandler()
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """The WSGI handler closes the database connection after each request, as it should
+    in production; inside a test that connection holds the test's transaction, so keep
+    it open the way Django's test client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -26,6 +26,12 @@ class AttendanceRecordAdmin(ScopedAdmin):
     def department(self, record):
         return record.employee.department
 
+    def get_readonly_fields(self, request, obj=None):
+        # A record is one employee's day, as on the pages: to move it, delete it and mark
+        # the right day.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "employee", "date"] if obj else fields
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:

@@ -13,17 +13,20 @@ class AttendanceConfig(AppConfig):
         auditlog.register(AttendanceRecord, exclude_fields=["created_at", "updated_at"])
         auditlog.register(Holiday, exclude_fields=["created_at", "updated_at"])
 
-        # Cached figures are forgotten on every single save or delete (the admin, deletes
-        # that cascade from an employee); bulk writes call figures_changed themselves.
+        # Cached figures are forgotten on every single save or delete (pages, the API, the
+        # admin, deletes that cascade from an employee): a record's own day (a record never
+        # moves to another day), or every day for a holiday. Bulk writes call
+        # figures_changed themselves.
         from django.db.models.signals import post_delete, post_save
 
         from .selectors import figures_changed
 
-        def forget(sender, **kwargs):
+        def forget_day(sender, instance, **kwargs):
+            figures_changed([instance.date])
+
+        def forget_all(sender, **kwargs):
             figures_changed()
 
-        for model in (AttendanceRecord, Holiday):
-            post_save.connect(forget, sender=model, dispatch_uid=f"forget-figures-{model.__name__}")
-            post_delete.connect(
-                forget, sender=model, dispatch_uid=f"forget-figures-del-{model.__name__}"
-            )
+        for name, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(forget_day, sender=AttendanceRecord, dispatch_uid=f"figures-{name}")
+            signal.connect(forget_all, sender=Holiday, dispatch_uid=f"figures-holiday-{name}")

@@ -25,12 +25,9 @@ Status = AttendanceRecord.Status
 FULL_DAY = [Status.PRESENT, Status.WORK_FROM_HOME]
 
 
-def attendance_figures(prefix: str = "", where: Q | None = None) -> dict:
-    """Aggregates of attendance records: a count per status, the marked days and the rate.
-
-    Rate = (Present + Work from home + 0.5 × Half day) / (marked days − On leave) × 100,
-    NULL ("no data") when no day counts. `prefix` reaches the records through a
-    relation (e.g. "attendance__" from employees); `where` narrows them.
+def rate_parts(prefix: str = "", where: Q | None = None) -> tuple:
+    """The two halves of the attendance rate, as database aggregates:
+    attended = Present + Work from home + 0.5 × Half day, counted = marked days − On leave.
     """
     where = where or Q()
 
@@ -40,14 +37,35 @@ def attendance_figures(prefix: str = "", where: Q | None = None) -> dict:
     def has(*statuses) -> Q:
         return Q(**{f"{prefix}status__in": list(statuses)})
 
-    figures = {status.value: count(has(status)) for status in Status}
-    figures["marked"] = count(Q(**{f"{prefix}pk__isnull": False}))
     attended = (
         Cast(count(has(*FULL_DAY)), FloatField())
         + Cast(count(has(Status.HALF_DAY)), FloatField()) / 2
     )
-    counted = NullIf(figures["marked"] - figures[Status.ON_LEAVE], 0)
-    figures["rate"] = attended * 100 / Cast(counted, FloatField())
+    counted = count(Q(**{f"{prefix}pk__isnull": False})) - count(has(Status.ON_LEAVE))
+    return attended, counted
+
+
+def rate_of(attended: float, counted: int) -> float | None:
+    """attended × 100 / counted, the same as attendance_figures' rate, for figures added up
+    day by day; None ("no data") when no day counts."""
+    return attended * 100 / counted if counted else None
+
+
+def attendance_figures(prefix: str = "", where: Q | None = None) -> dict:
+    """Aggregates of attendance records: a count per status, the marked days and the rate.
+
+    Rate = (Present + Work from home + 0.5 × Half day) / (marked days − On leave) × 100,
+    NULL ("no data") when no day counts. `prefix` reaches the records through a
+    relation (e.g. "attendance__" from employees); `where` narrows them.
+    """
+    where = where or Q()
+    figures = {
+        status.value: Count(f"{prefix}pk", filter=where & Q(**{f"{prefix}status": status}))
+        for status in Status
+    }
+    figures["marked"] = Count(f"{prefix}pk", filter=where & Q(**{f"{prefix}pk__isnull": False}))
+    attended, counted = rate_parts(prefix, where)
+    figures["rate"] = attended * 100 / Cast(NullIf(counted, 0), FloatField())
     return figures
 
 
@@ -133,69 +151,80 @@ def day_summary(*, day: datetime.date, department: Department | None = None, sco
     return figures
 
 
-# Figures over many past days (the dashboard's 30 working days) are kept in the cache
-# until attendance or holidays change (`figures_changed`), and for a minute at most.
+# The dashboard's figures over many days (its 30 working days) are added up from each
+# day's figures, which are kept in the cache until that day's attendance changes
+# (`figures_changed`), and for a minute at most: marking today costs one day's sums.
 FIGURES_VERSION = "attendance:figures-version"
 FIGURES_TTL = 60
+# Forgetting more days than this at once forgets every day (one cache write, not many).
+MAX_DAYS_FORGOTTEN_ONE_BY_ONE = 31
 
 
-def figures_changed() -> None:
-    """Forget cached figures: called whenever attendance or the working calendar changes."""
-    try:
-        cache.incr(FIGURES_VERSION)
-    except ValueError:
-        cache.set(FIGURES_VERSION, 1, None)
+def figures_changed(days=None) -> None:
+    """Forget cached figures of these days, or of every day (the default): called whenever
+    attendance or the working calendar changes."""
+    days = None if days is None else set(days)
+    if days is None or len(days) > MAX_DAYS_FORGOTTEN_ONE_BY_ONE:
+        keys = [FIGURES_VERSION]
+    else:
+        keys = [_day_version_key(day) for day in days]
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, None)
 
 
-def _cached(name: str, days: list[datetime.date], scope: Scope, compute):
-    version = cache.get(FIGURES_VERSION, 0)
+def _day_version_key(day: datetime.date) -> str:
+    return f"{FIGURES_VERSION}:{day.isoformat()}"
+
+
+def _day_figures(days: list[datetime.date], scope: Scope) -> dict:
+    """(attended, counted) for each day, from the cache or, for the days missing, from one
+    grouped query."""
+    if not days:
+        return {}
     limit = (
         "all" if scope.department_ids is None else ",".join(map(str, sorted(scope.department_ids)))
     )
-    window = f"{days[0]}:{days[-1]}:{len(days)}" if days else "none"
-    key = f"attendance:{name}:{version}:{limit}:{window}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, FIGURES_TTL)
-    return value
+    everything = cache.get(FIGURES_VERSION, 0)
+    versions = cache.get_many([_day_version_key(day) for day in days])
+    keys = {
+        day: f"attendance:day-figures:{everything}:"
+        f"{versions.get(_day_version_key(day), 0)}:{limit}:{day.isoformat()}"
+        for day in days
+    }
+    found = cache.get_many(list(keys.values()))
+    figures = {day: found[key] for day, key in keys.items() if key in found}
+    missing = [day for day in days if day not in figures]
+    if missing:
+        attended_sum, counted_sum = rate_parts()
+        rows = (
+            scope.limit(AttendanceRecord.objects.filter(date__in=missing), "employee__department")
+            .order_by()
+            .values("date")
+            .annotate(attended=attended_sum, counted=counted_sum)
+            .values_list("date", "attended", "counted")
+        )
+        computed = dict.fromkeys(missing, (0.0, 0))
+        computed.update({day: (attended, counted) for day, attended, counted in rows})
+        cache.set_many({keys[day]: value for day, value in computed.items()}, FIGURES_TTL)
+        figures.update(computed)
+    return figures
 
 
 def period_rate(days: list[datetime.date], *, scope: Scope) -> float | None:
     """The attendance rate over the given days, for everyone in scope."""
-
-    def compute():
-        records = scope.limit(
-            AttendanceRecord.objects.filter(date__in=days), "employee__department"
-        )
-        return records.aggregate(rate=attendance_figures()["rate"])["rate"]
-
-    # A rate of None ("no data") is cached as a string: the cache cannot hold None.
-    rate = _cached("period-rate", days, scope, lambda: _or_none_text(compute()))
-    return None if rate == "none" else rate
-
-
-def _or_none_text(value):
-    return "none" if value is None else value
+    figures = _day_figures(days, scope).values()
+    return rate_of(sum(a for a, _ in figures), sum(c for _, c in figures))
 
 
 def daily_rates(
     days: list[datetime.date], *, scope: Scope
 ) -> list[tuple[datetime.date, float | None]]:
     """The rate of each of the given days (None for a day with nothing that counts)."""
-
-    def compute():
-        records = scope.limit(
-            AttendanceRecord.objects.filter(date__in=days), "employee__department"
-        )
-        return dict(
-            records.values("date")
-            .annotate(rate=attendance_figures()["rate"])
-            .values_list("date", "rate")
-        )
-
-    rates = _cached("daily-rates", days, scope, compute)
-    return [(day, rates.get(day)) for day in days]
+    figures = _day_figures(days, scope)
+    return [(day, rate_of(*figures[day])) for day in days]
 
 
 def unmarked(*, day: datetime.date, scope: Scope, limit: int = 10) -> dict:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.scoping import EVERYTHING, Scope
 from employees.models import Employee
 from hrms.audit import log_bulk, snapshot
-from hrms.db import save_validated
+from hrms.db import save_validated, update_many
 from hrms.spreadsheets import Column, ImportReport, Table
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
@@ -162,11 +162,9 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
             AttendanceRecord.objects.bulk_create(to_create)
     except IntegrityError:
         raise ValidationError(_created_meanwhile(day, to_create)) from None
-    AttendanceRecord.objects.bulk_update(
-        [record for _, record in to_update], ["status", "marked_by", "updated_at"]
-    )
+    update_many([record for _, record in to_update], ["status", "marked_by", "updated_at"])
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
-    figures_changed()
+    figures_changed([day])
     return RosterResult(created=len(to_create), updated=len(to_update))
 
 
@@ -291,11 +289,9 @@ def attendance_mark_range(
             "Someone else marked some of these days at the same moment. Nothing was saved; "
             "try again."
         ) from None
-    AttendanceRecord.objects.bulk_update(
-        [record for _, record in to_update], ["status", "note", "marked_by", "updated_at"]
-    )
+    update_many([record for _, record in to_update], ["status", "note", "marked_by", "updated_at"])
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
-    figures_changed()
+    figures_changed([record.date for record in to_create] + [r.date for _, r in to_update])
     return RangeResult(
         marked=len(to_create),
         replaced=len(to_update),
@@ -417,13 +413,9 @@ def attendance_import(
         transaction.set_rollback(True)
         return report
     AttendanceRecord.objects.bulk_create([record for _, record in to_create], batch_size=1000)
-    AttendanceRecord.objects.bulk_update(
-        [record for _, record in to_update],
-        ["status", "note", "marked_by", "updated_at"],
-        batch_size=1000,
-    )
+    update_many([record for _, record in to_update], ["status", "note", "marked_by", "updated_at"])
     log_bulk([*to_create, *to_update], actor=by)
-    figures_changed()
+    figures_changed([record.date for _, record in [*to_create, *to_update]])
     return report
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.scoping import EVERYTHING
-from attendance import selectors
+from attendance import calendar, selectors, services
 from attendance.tests.factories import AttendanceRecordFactory
 from employees.tests.factories import EmployeeFactory
 
@@ -39,3 +39,51 @@ def test_a_bulk_roster_save_forgets_them_too(client, admin_user):
         "/attendance/mark/", {"date": today.isoformat(), "status_E1": "present", "seen_E1": ""}
     )
     assert selectors.period_rate([today], scope=EVERYTHING) == 100.0
+
+
+def test_marking_today_recomputes_today_only(client, admin_user):
+    """While a roster is being marked the dashboard adds up the other 29 days from the
+    cache and sums today alone: one query, whatever the window."""
+    client.force_login(admin_user)
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=n) for n in range(5, -1, -1)]
+    employee = EmployeeFactory(employee_id="E1", date_joined=days[0])
+    for day in days[:-1]:
+        AttendanceRecordFactory(employee=employee, date=day, status="absent")
+    assert selectors.period_rate(days, scope=EVERYTHING) == 0.0
+    client.post(
+        "/attendance/mark/", {"date": today.isoformat(), "status_E1": "present", "seen_E1": ""}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.period_rate(days, scope=EVERYTHING) == pytest.approx(100 / 6)
+    assert len(queries) == 1
+    assert today.isoformat() in queries[0]["sql"]
+    assert not any(day.isoformat() in queries[0]["sql"] for day in days[:-1])
+    assert selectors.daily_rates(days, scope=EVERYTHING)[-2:] == [(days[-2], 0.0), (today, 100.0)]
+
+
+def test_marking_a_range_forgets_the_days_it_marked():
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    days = calendar.last_working_days(3, until=yesterday)
+    employee = EmployeeFactory(date_joined=days[0])
+    AttendanceRecordFactory(employee=employee, date=days[0], status="absent")
+    assert selectors.daily_rates(days, scope=EVERYTHING) == [
+        (days[0], 0.0),
+        (days[1], None),
+        (days[2], None),
+    ]
+    services.attendance_mark_range(
+        employee=employee, start=days[0], end=days[-1], status="present", overwrite=True
+    )
+    assert selectors.daily_rates(days, scope=EVERYTHING) == [(day, 100.0) for day in days]
+    assert selectors.period_rate(days, scope=EVERYTHING) == 100.0
+
+
+def test_the_admin_keeps_a_record_on_its_employee_and_day(client, admin_user):
+    # Moving a record would leave the old day's cached figures (and history) behind.
+    record = AttendanceRecordFactory()
+    client.force_login(admin_user)
+    page = client.get(f"/admin/attendance/attendancerecord/{record.pk}/change/").content.decode()
+    assert 'name="status"' in page
+    assert 'name="date"' not in page
+    assert 'name="employee"' not in page

@@ -73,7 +73,7 @@ class Register:
         totals (computed in the database, over this month's records only)."""
         in_month = AttendanceRecord.objects.filter(
             employee__in=employees, date__range=(self.start, self.end)
-        )
+        ).order_by()  # no order needed, and the default one joins every employee
         records = {
             (employee_id, date): (status, note)
             for employee_id, date, status, note in in_month.values_list(

@@ -15,6 +15,7 @@ from employees.selectors import employee_directory
 from hrms.exports import download
 from hrms.forms import add_service_errors
 from hrms.htmx import finish, render_page, render_partials, safe_next
+from hrms.pagination import CappedPaginator
 
 from . import selectors, services
 from .calendar import Calendar
@@ -128,6 +129,7 @@ def _render_roster(
     calendar = Calendar.between(day, day)
     context = {
         **ROSTER_CONTEXT,
+        "mark_url": reverse("attendance:mark"),
         "day_form": day_form,
         "day": day,
         "day_kind": calendar.kind(day),
@@ -145,6 +147,7 @@ def _render_row(request, day, department, code):
     employee = next(e for e in _rows(request, day, department) if e.employee_id == code)
     context = {
         **ROSTER_CONTEXT,
+        "mark_url": reverse("attendance:mark"),
         "employee": employee,
         "counts": selectors.day_summary(day=day, department=department, scope=request.scope),
         "saved_row": True,
@@ -182,7 +185,7 @@ def _refused_summary(row_errors: dict, employees: dict) -> str:
 def attendance_list(request):
     records = selectors.attendance_list(scope=request.scope)
     filterset = AttendanceFilter(request.GET, queryset=records, request=request)
-    page = Paginator(filterset.qs, ATTENDANCE_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, ATTENDANCE_PER_PAGE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page}
     return render_page(request, "attendance/attendance_list.html", context, partial="results")
 

@@ -1,7 +1,6 @@
 """Project-wide pages: the dashboard and the activity log."""
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -13,6 +12,7 @@ from employees import selectors as employee_selectors
 
 from . import audit, charts
 from .htmx import render_page
+from .pagination import CappedPaginator
 
 RATE_WINDOW = 30  # working days
 
@@ -63,6 +63,6 @@ def activity(request):
     """Every change to HRMS records: who, when, and the old and new values."""
     entries = audit.visible_entries(scope=request.scope)
     filterset = audit.ActivityFilter(request.GET, queryset=entries)
-    page = Paginator(filterset.qs, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "entries": audit.describe(page.object_list)}
     return render_page(request, "activity.html", context, partial="results")

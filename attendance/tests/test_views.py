@@ -87,6 +87,16 @@ class TestRosterPage:
         assert rows == {"E1": "", "E2": Status.ON_LEAVE, "E4": ""}
         assertContains(response, 'name="status_E2" value="on_leave" checked')
 
+    def test_names_are_shown_as_text_never_as_markup(self, client, clerk):
+        EmployeeFactory(
+            employee_id="E1",
+            full_name='<img src=x onerror="alert(1)">',
+            date_joined=days_ago(10),
+        )
+        response = client.get(ROSTER)
+        assertContains(response, "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;")
+        assertNotContains(response, '<img src=x onerror="alert(1)">')
+
     def test_defaults_to_today(self, client, clerk):
         response = client.get(ROSTER)
         assert response.context["day"] == today()
@@ -226,6 +236,12 @@ class TestSaveRoster:
             "Someone else changed Cat Changed (E3) while you were editing",
             status_code=400,
         )
+        # The refusal sits in the row, announced with its status picker.
+        assertContains(
+            response,
+            'aria-describedby="roster-keys error-E3"><input type="hidden" name="seen_E3"',
+            status_code=400,
+        )
         # The user's choices are still on the page, ready to save again.
         assertContains(response, 'name="status_E1" value="present" checked', status_code=400)
         assert AttendanceRecord.objects.count() == 1
@@ -357,6 +373,18 @@ class TestAttendanceList:
         response = client.get("/attendance/", {"page": 2})
         assert len(response.context["page"]) == 10
         assertContains(response, "60 records, showing 51–60")
+
+    def test_a_very_long_list_pages_only_so_far_and_says_so(self, client, clerk, monkeypatch):
+        # Counting and paging millions of records would cost as much as reading them.
+        monkeypatch.setattr("hrms.pagination.MAX_PAGED_ROWS", 55)
+        employee = EmployeeFactory(date_joined=days_ago(200))
+        for n in range(60):
+            AttendanceRecordFactory(employee=employee, date=days_ago(n))
+        response = client.get("/attendance/", {"page": 9})
+        assert [(today() - r.date).days for r in response.context["page"]] == [50, 51, 52, 53, 54]
+        assertContains(response, "More than 55 records, showing 51–55, newest first.")
+        assertContains(response, "Narrow the dates or filters to see older ones.")
+        assertContains(response, "Page 2 of 2")
 
     def test_htmx_gets_the_results(self, client, clerk, htmx_headers):
         AttendanceRecordFactory()

@@ -1,0 +1,34 @@
+"""Pages of long lists whose size does not slow them down."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+# The deepest a long list pages: 200 pages of 50.
+MAX_PAGED_ROWS = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts and pages through at most `cap` rows.
+
+    Counting a year of attendance (millions of records) or reaching its last page by
+    OFFSET costs as much as reading them all; nobody pages that far. Past the cap the
+    page says "more than 10,000", and narrowing the filters (or the export, which has
+    every row) reaches the rest.
+    """
+
+    def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap = MAX_PAGED_ROWS if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @cached_property
+    def capped(self) -> bool:
+        """True when there are more rows than the pages reach."""
+        return self._counted > self.cap
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()

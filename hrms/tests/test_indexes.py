@@ -1,0 +1,40 @@
+"""The lookups that would slow down as the data grows are answered from an index: the
+database is asked (with sequential scans discouraged, as they would be on a big table)
+how it would run the query the page sends."""
+
+import pytest
+from django.db import connection
+
+from accounts.scoping import Scope
+from attendance import selectors
+from employees.tests.factories import EmployeeFactory
+from hrms import audit
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="expression indexes are PostgreSQL's"
+    ),
+]
+
+
+def plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        return "\n".join(queryset.explain().splitlines())
+
+
+def test_an_employees_history_uses_the_audit_employee_index():
+    employee = EmployeeFactory()
+    assert "attendance_audit_employee_idx" in plan(audit.employee_history(employee)[:20])
+
+
+def test_a_department_limited_activity_page_uses_the_audit_department_index():
+    employee = EmployeeFactory()
+    scope = Scope(department_ids=frozenset({employee.department_id}))
+    assert "attendance_audit_department_idx" in plan(audit.visible_entries(scope=scope)[:50])
+
+
+def test_the_attendance_list_reads_newest_first_from_its_index():
+    records = selectors.attendance_list(scope=Scope(department_ids=None))[:50]
+    assert "attendance_newest_first_idx" in plan(records)

@@ -96,7 +96,9 @@ def employee_summary(*, employee: Employee, start: datetime.date, end: datetime.
 
 
 def recent_records(*, employee: Employee, limit: int = 10) -> QuerySet[AttendanceRecord]:
-    return AttendanceRecord.objects.filter(employee=employee).select_related("marked_by")[:limit]
+    return AttendanceRecord.objects.filter(employee=employee).select_related(
+        "employee", "marked_by"
+    )[:limit]
 
 
 def attendance_list(*, scope: Scope) -> QuerySet[AttendanceRecord]:

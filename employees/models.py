@@ -113,6 +113,8 @@ class Employee(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_active", "full_name"], name="employee_active_name_idx"),
+            # "Recently added" on the dashboard and the API's newest-first list.
+            models.Index(fields=["-created_at", "-employee_id"], name="employee_newest_idx"),
         ]
         permissions = [
             ("export_employee", "Can export the employee directory"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from attendance import services
 from employees.models import Department, Employee
 
 from .factories import DepartmentFactory, EmployeeFactory
@@ -351,6 +352,31 @@ class TestProfile:
     def test_code_in_lower_case_redirects_to_the_profile(self, client, hr):
         EmployeeFactory(employee_id="EMP7")
         assertRedirects(client.get("/employees/emp7/"), "/employees/EMP7/")
+
+    def test_query_count_does_not_grow_with_records_or_history(self, client, admin_user):
+        client.force_login(admin_user)  # sees the edit and delete buttons of each record
+        employee = EmployeeFactory(
+            employee_id="EMP7", date_joined=timezone.localdate() - datetime.timedelta(days=40)
+        )
+
+        def mark(days):
+            for n in days:
+                services.attendance_mark(
+                    employee=employee,
+                    day=timezone.localdate() - datetime.timedelta(days=n),
+                    status="present",
+                    by=admin_user,
+                )
+
+        mark(range(1, 2))
+        client.get("/employees/EMP7/")  # content types are looked up once, then cached
+        with CaptureQueriesContext(connection) as few:
+            client.get("/employees/EMP7/")
+        mark(range(2, 20))
+        with CaptureQueriesContext(connection) as many:
+            response = client.get("/employees/EMP7/")
+        assert len(response.context["recent"]) == 10
+        assert len(few) == len(many)
 
     def test_unknown_code_is_404(self, client, hr):
         response = client.get("/employees/NOPE/")

@@ -7,6 +7,7 @@ from django.db import connection
 
 from accounts.scoping import Scope
 from attendance import selectors
+from employees import selectors as employee_selectors
 from employees.tests.factories import EmployeeFactory
 from hrms import audit
 
@@ -38,3 +39,8 @@ def test_a_department_limited_activity_page_uses_the_audit_department_index():
 def test_the_attendance_list_reads_newest_first_from_its_index():
     records = selectors.attendance_list(scope=Scope(department_ids=None))[:50]
     assert "attendance_newest_first_idx" in plan(records)
+
+
+def test_recently_added_employees_read_newest_first_from_an_index():
+    recent = employee_selectors.recent_employees(scope=Scope(department_ids=None))
+    assert "employee_newest_idx" in plan(recent)

@@ -208,3 +208,13 @@ def test_a_nul_character_in_a_filter_is_a_400_with_a_reason(client, admin_user, 
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
     assert client.get(url, {"status": "present"}).status_code == 200
+
+
+def test_pages_are_sent_compressed_to_browsers_that_accept_it(client, admin_user):
+    client.force_login(admin_user)
+    EmployeeFactory.create_batch(30)
+    plain = client.get("/employees/")
+    compressed = client.get("/employees/", headers={"Accept-Encoding": "gzip"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert len(compressed.content) < len(plain.content) / 3

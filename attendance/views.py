@@ -129,7 +129,6 @@ def _render_roster(
     calendar = Calendar.between(day, day)
     context = {
         **ROSTER_CONTEXT,
-        "mark_url": reverse("attendance:mark"),
         "day_form": day_form,
         "day": day,
         "day_kind": calendar.kind(day),
@@ -147,7 +146,6 @@ def _render_row(request, day, department, code):
     employee = next(e for e in _rows(request, day, department) if e.employee_id == code)
     context = {
         **ROSTER_CONTEXT,
-        "mark_url": reverse("attendance:mark"),
         "employee": employee,
         "counts": selectors.day_summary(day=day, department=department, scope=request.scope),
         "saved_row": True,

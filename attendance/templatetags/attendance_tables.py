@@ -6,12 +6,13 @@ page 50 rows of 31 day cells; rendered by the template language they took two th
 their pages' time, and Django's escaping helpers most of the rest (docs/performance.md).
 These build the same markup with the standard library's `html.escape` (what Django's
 escaping uses underneath); the templates show where each goes:
-`{% roster_row employee statuses mark_url saved_row %}`, `{% register_cells row %}`.
+`{% roster_row employee statuses saved_row %}`, `{% register_cells row %}`.
 """
 
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -36,19 +37,37 @@ UNMARKED = '<span class="badge badge-unmarked">Not marked</span>'
 SAVED = '<span class="saved-mark" role="status">Saved</span>'
 
 
-@register.simple_tag
-def roster_row(employee, statuses, mark_url, saved=False):
+# Reversed once per page, not once per row: the profile link of any employee is this
+# URL with their code in place of the slot (codes are letters, digits, "-" and "_").
+CODE_SLOT = "CODE-SLOT"
+
+
+def _per_page(context, statuses) -> dict:
+    """What every row of a page shares, worked out on the first row."""
+    shared = context.render_context.get("roster_row")
+    if shared is None:
+        shared = context.render_context["roster_row"] = {
+            "mark_url": escape(reverse("attendance:mark")),
+            "profile_url": escape(reverse("employees:detail", args=[CODE_SLOT])),
+            "statuses": [(escape(value), escape(str(label))) for value, label in statuses],
+        }
+    return shared
+
+
+@register.simple_tag(takes_context=True)
+def roster_row(context, employee, statuses, saved=False):
     """One employee's row: name, the status picker (with what was seen, to detect a
     concurrent change), a "Not marked" badge, refusals, and the one-row save button."""
+    shared = _per_page(context, statuses)
     code = escape(employee.employee_id)
     radios = "".join(
         RADIO.format(
             code=code,
-            value=escape(value),
+            value=value,
             checked=" checked" if value == employee.selected else "",
-            label=escape(str(label)),
+            label=label,
         )
-        for value, label in statuses
+        for value, label in shared["statuses"]
     )
     errors = ""
     if employee.errors:
@@ -59,14 +78,14 @@ def roster_row(employee, statuses, mark_url, saved=False):
             code=code,
             invalid=" row-invalid" if employee.errors else "",
             seen=escape(employee.seen),
-            url=escape(employee.get_absolute_url()),
+            url=shared["profile_url"].replace(CODE_SLOT, code),
             name=escape(employee.full_name),
             department=escape(employee.department_name),
             described_by=f" error-{code}" if employee.errors else "",
             radios=radios,
             unmarked="" if employee.seen else UNMARKED,
             errors=errors,
-            mark_url=escape(mark_url),
+            mark_url=shared["mark_url"],
             saved=SAVED if saved else "",
         )
     )

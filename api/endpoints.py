@@ -23,7 +23,6 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AuthRateThrottle
 
-from attendance import calendar
 from attendance import selectors as attendance_selectors
 from attendance import services as attendance_services
 from attendance.models import AttendanceRecord, Status
@@ -269,11 +268,9 @@ def list_employees(request, filters: Query[EmployeeFilters]):
 def dashboard_stats(request):
     """The dashboard's figures: employees, departments, today's attendance, the rate."""
     scope, today = request.scope, timezone.localdate()
-    figures = attendance_selectors.day_summary(day=today, scope=scope)
-    if calendar.Calendar.between(today, today).kind(today) != calendar.WORKING:
-        figures["not_marked"] = 0
+    _, figures = attendance_selectors.today_summary(day=today, scope=scope)
     departments = list(employee_selectors.department_list(scope=scope))
-    window = calendar.last_working_days(30, until=today)
+    window = attendance_selectors.rate_window(until=today)
     return {
         "total_employees": sum(d.active_count for d in departments),
         "departments": [{"name": d.name, "count": d.active_count} for d in departments],

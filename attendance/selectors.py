@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, NullIf
 from accounts.scoping import Scope
 from employees.models import Department, Employee
 
+from .calendar import WORKING, Calendar, last_working_days
 from .models import AttendanceRecord
 
 Status = AttendanceRecord.Status
@@ -151,6 +152,25 @@ def day_summary(*, day: datetime.date, department: Department | None = None, sco
     ).aggregate(total=Count("pk"), **attendance_figures("day_record__"))
     figures["not_marked"] = figures["total"] - figures["marked"]
     return figures
+
+
+def today_summary(*, day: datetime.date, scope: Scope) -> tuple[str, dict]:
+    """The dashboard's day: its kind (working, weekly off, holiday) and its figures. On a
+    day off nobody is expected, so nobody counts as not marked."""
+    kind = Calendar.between(day, day).kind(day)
+    figures = day_summary(day=day, scope=scope)
+    if kind != WORKING:
+        figures["not_marked"] = 0
+    return kind, figures
+
+
+# The overall attendance rate (the dashboard's and the API's) covers this many working
+# days, up to and including today.
+RATE_WINDOW = 30
+
+
+def rate_window(*, until: datetime.date) -> list[datetime.date]:
+    return last_working_days(RATE_WINDOW, until=until)
 
 
 # The dashboard's figures over many days (its 30 working days) are added up from each

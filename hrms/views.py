@@ -14,21 +14,16 @@ from . import audit, charts
 from .htmx import render_page
 from .pagination import CappedPaginator
 
-RATE_WINDOW = 30  # working days
-
 
 @require_safe
 @permission_required("employees.view_employee", raise_exception=True)
 def dashboard(request):
     """Today's picture at a glance. Every figure is computed in the database."""
     today = timezone.localdate()
-    working_days = calendar.last_working_days(RATE_WINDOW, until=today)
-    today_kind = calendar.Calendar.between(today, today).kind(today)
-    is_working_day = today_kind == calendar.WORKING
     scope = request.scope
-    figures = attendance_selectors.day_summary(day=today, scope=scope)
-    if not is_working_day:
-        figures["not_marked"] = 0
+    working_days = attendance_selectors.rate_window(until=today)
+    today_kind, figures = attendance_selectors.today_summary(day=today, scope=scope)
+    is_working_day = today_kind == calendar.WORKING
     statuses = [(s.value, s.label, figures[s.value]) for s in AttendanceRecord.Status]
     departments = list(employee_selectors.department_list(scope=scope))
     context = {

@@ -21,13 +21,14 @@ test: setup
 e2e: setup
 	$(BIN)/pytest e2e $(PYTEST_ARGS)
 
-# The benchmark (bench/run.py, docs/performance.md): 10,000 employees x 250 days under
-# gunicorn. `make bench` (SQLite in a temp folder), `make bench BENCH_DB=postgres`
+# The benchmark (the bench/ package, run as `python -m bench` from this folder;
+# docs/performance.md): 10,000 employees x 250 days under gunicorn. `make bench` (SQLite
+# in a temp folder), `make bench BENCH_DB=postgres`
 # (postgres://postgres@127.0.0.1:5432/hrms_bench, dropped and recreated) or
 # `DATABASE_URL=postgres://.../hrms_bench make bench`; more options: BENCH_ARGS='--reuse'.
 BENCH_DB ?= sqlite
 bench: setup
-	$(BIN)/python bench/run.py --db $(BENCH_DB) $(BENCH_ARGS)
+	$(BIN)/python -m bench --db $(BENCH_DB) $(BENCH_ARGS)
 
 # The production server on this machine: gunicorn, DEBUG off, static files compressed
 # and cache-busted by whitenoise; plain HTTP on 127.0.0.1:$(PORT) (put TLS in front for real use).
@@ -42,6 +43,8 @@ setup: $(VENV)/.installed .env
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.db import models
 
-from employees.models import Department
-
 
 class DepartmentScope(models.Model):
     """Limits a user to some departments. A user without one sees every department."""
@@ -10,8 +8,9 @@ class DepartmentScope(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_scope"
     )
+    # Named, not imported: accounts sits below employees in the layers.
     departments = models.ManyToManyField(
-        Department,
+        "employees.Department",
         related_name="+",
         help_text="The user sees and changes only these departments' employees and records.",
     )

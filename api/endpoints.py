@@ -29,6 +29,7 @@ from attendance.models import AttendanceRecord, Status
 from employees import selectors as employee_selectors
 from employees import services as employee_services
 from employees.forms import EmployeeForm
+from employees.models import EMPLOYEE_FIELDS
 
 from . import schemas
 
@@ -315,7 +316,7 @@ def get_employee(request, employee_id: uuid.UUID):
 def update_employee(request, employee_id: uuid.UUID, payload: schemas.EmployeeUpdate):
     """Change an employee's full name, email or department (any of them)."""
     employee = _employee(request, employee_id)
-    data = {name: getattr(employee, name) for name in employee_services.EMPLOYEE_FIELDS}
+    data = {name: getattr(employee, name) for name in EMPLOYEE_FIELDS}
     data["department"] = employee.department.name
     data.update(payload.dict(exclude_none=True))
     changes = _validated(request, data, instance=employee)

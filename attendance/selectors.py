@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import (
     Count,
@@ -100,6 +102,21 @@ def recent_records(*, employee: Employee, limit: int = 10) -> QuerySet[Attendanc
     return AttendanceRecord.objects.filter(employee=employee).select_related(
         "employee", "marked_by"
     )[:limit]
+
+
+def employee_history(employee: Employee) -> QuerySet[LogEntry]:
+    """Changes to an employee and to their attendance records, newest first."""
+    return (
+        LogEntry.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(Employee), object_pk=str(employee.pk))
+            | Q(
+                content_type=ContentType.objects.get_for_model(AttendanceRecord),
+                additional_data__employee=str(employee.pk),
+            )
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
 
 
 def attendance_list(*, scope: Scope) -> QuerySet[AttendanceRecord]:

@@ -7,19 +7,17 @@ marked; pages, the admin, the roster, commands and the API all go through it.
 import datetime
 from dataclasses import dataclass
 
-from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
+from core.audit import log_bulk, snapshot
+from core.db import save_validated, update_many
 from employees.models import Employee
-from hrms.audit import log_bulk, snapshot
-from hrms.db import save_validated, update_many
-from hrms.spreadsheets import Column, ImportReport, Table
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
-from .models import STATUS_CODES, AttendanceRecord, Holiday, duplicate_message
+from .models import STATUS_CODES, AttendanceRecord, Holiday
 from .selectors import figures_changed
 
 Status = AttendanceRecord.Status
@@ -301,12 +299,6 @@ def attendance_mark_range(
     )
 
 
-IMPORT_COLUMNS = [
-    Column("employee_id", "Employee code", ("code", "employee", "employee code"), required=True),
-    Column("date", "Date", ("day",), required=True),
-    Column("status", "Status", ("attendance",), required=True),
-    Column("note", "Note", ("notes", "comment", "remarks")),
-]
 # What a file may say for a status: the label, the stored value, or the one-letter code.
 STATUS_WORDS = {
     word.lower(): status.value
@@ -319,104 +311,18 @@ STATUS_WORDS.update(
 
 
 @transaction.atomic
-def attendance_import(
+def attendance_save_many(
     *,
-    table: Table,
-    update_existing: bool = False,
-    scope: Scope = EVERYTHING,
+    new: list[AttendanceRecord],
+    changed: list[tuple[AttendanceRecord, AttendanceRecord]],
     by=None,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Add (and, if asked, update) attendance records from a file: all of them, or none.
-
-    Every row obeys the attendance rules (`attendance_check`): no future days, only
-    days of employment, one record per employee and day.
-    """
-    report = ImportReport(rows=len(table.rows))
-    if table.ignored_columns:
-        report.notes.append("Columns not used: " + ", ".join(table.ignored_columns) + ".")
-    codes = {data.get("employee_id", "").strip().upper() for _, data in table.rows}
-    employees = {
-        e.employee_id: e
-        for e in scope.limit(Employee.objects.filter(employee_id__in=codes), "department")
-    }
-    date_field = forms.DateField()
-    parsed = []
-    for number, data in table.rows:
-        code = data.get("employee_id", "").strip().upper()
-        employee = employees.get(code)
-        if employee is None:
-            report.error(number, "Employee code", f"No employee has the code “{code}”.")
-            continue
-        try:
-            day = date_field.clean(data.get("date", ""))
-        except ValidationError:
-            report.error(number, "Date", "Enter the date as YYYY-MM-DD, for example 2026-03-31.")
-            continue
-        status = STATUS_WORDS.get(data.get("status", "").strip().lower())
-        if status is None:
-            report.error(
-                number,
-                "Status",
-                f"“{data.get('status', '')}” is not a status. Use one of: "
-                + ", ".join(f"{s.label} ({STATUS_CODES[s]})" for s in Status)
-                + ".",
-            )
-            continue
-        note = data.get("note", "")
-        if len(note) > 200:
-            report.error(number, "Note", f"Keep the note to 200 characters (it has {len(note)}).")
-            continue
-        try:
-            attendance_check(employee=employee, day=day)
-        except ValidationError as error:
-            report.error(number, "Date", " ".join(error.messages))
-            continue
-        parsed.append((number, employee, day, status, note))
-
-    existing = {
-        (record.employee_id, record.date): record
-        for record in AttendanceRecord.objects.select_for_update().filter(
-            employee__in=[employee for _, employee, *_ in parsed],
-            date__in={day for _, _, day, *_ in parsed},
-        )
-    }
-    seen, to_create, to_update = {}, [], []
-    now = timezone.now()
-    for number, employee, day, status, note in parsed:
-        key = (employee.pk, day)
-        if key in seen:
-            report.error(
-                number, "Date", f"{employee} on {day:%d %b %Y} is also on row {seen[key]}."
-            )
-            continue
-        seen[key] = number
-        record = existing.get(key)
-        if record is None:
-            record = AttendanceRecord(employee=employee, date=day, status=status, note=note)
-            record.marked_by = by
-            to_create.append((None, record))
-        elif update_existing:
-            record.employee = employee
-            before = snapshot(record)
-            record.status, record.note, record.marked_by, record.updated_at = status, note, by, now
-            to_update.append((before, record))
-        else:
-            record.employee = employee
-            report.error(
-                number,
-                "Date",
-                duplicate_message(record) + " Or choose “update existing records”.",
-            )
-    report.created, report.updated = len(to_create), len(to_update)
-    if report.errors or dry_run:
-        transaction.set_rollback(True)
-        return report
-    AttendanceRecord.objects.bulk_create([record for _, record in to_create], batch_size=1000)
-    update_many([record for _, record in to_update], ["status", "note", "marked_by", "updated_at"])
-    log_bulk([*to_create, *to_update], actor=by)
-    figures_changed([record.date for _, record in [*to_create, *to_update]])
-    return report
+) -> None:
+    """Write checked records in bulk: insert `new`, update each (before, after) in `changed`
+    (status, note, who and when), log each change as made by `by`, forget their days' figures."""
+    AttendanceRecord.objects.bulk_create(new, batch_size=1000)
+    update_many([after for _, after in changed], ["status", "note", "marked_by", "updated_at"])
+    log_bulk([*((None, record) for record in new), *changed], actor=by)
+    figures_changed([record.date for record in [*new, *(after for _, after in changed)]])
 
 
 def attendance_mark_day(

@@ -24,3 +24,6 @@ holiday_patterns = (
     ],
     "holidays",
 )
+
+# An employee's profile (their details, attendance and history), at /employees/<code>/.
+profile_patterns = ([path("<str:code>/", views.employee_profile, name="detail")], "profiles")

@@ -5,17 +5,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
-from employees.selectors import employee_directory
-from hrms.exports import download
-from hrms.forms import add_service_errors
-from hrms.htmx import finish, render_page, render_partials, safe_next
-from hrms.pagination import CappedPaginator
+from core import audit
+from core.exports import download
+from core.forms import add_service_errors
+from core.htmx import finish, render_page, render_partials, safe_next
+from core.pagination import CappedPaginator
+from employees.selectors import employee_by_code, employee_directory
 
 from . import selectors, services
 from .calendar import Calendar
@@ -23,6 +25,7 @@ from .filters import AttendanceFilter
 from .forms import (
     AttendanceForm,
     HolidayForm,
+    PeriodForm,
     RangeForm,
     RegisterForm,
     RosterDayForm,
@@ -40,7 +43,35 @@ ROSTER_CONTEXT = {
     "status_keys_attr": " ".join(f"{key}={status.value}" for status, key in STATUS_CODES.items()),
 }
 ATTENDANCE_PER_PAGE = 50
+HISTORY_ON_PROFILE = 20
 ROSTER = "attendance/roster.html"
+
+
+# An employee's profile
+
+
+@require_safe
+@permission_required("employees.view_employee", raise_exception=True)
+def employee_profile(request, code):
+    """An employee's details, their attendance over a period, and the history of both."""
+    employee = employee_by_code(code, scope=request.scope)
+    if employee is None:
+        raise Http404("No employee has that code.")
+    if code != employee.employee_id:
+        return redirect(employee)
+    period_form = PeriodForm(request.GET)
+    start, end = period_form.period()
+    context = {
+        "employee": employee,
+        "period_form": period_form,
+        "start": start,
+        "end": end,
+        "summary": selectors.employee_summary(employee=employee, start=start, end=end),
+        "recent": selectors.recent_records(employee=employee),
+        "history": audit.describe(selectors.employee_history(employee)[:HISTORY_ON_PROFILE]),
+    }
+    partial = "attendance" if "start" in request.GET or "end" in request.GET else "content"
+    return render_page(request, "attendance/employee_profile.html", context, partial=partial)
 
 
 # The daily roster

@@ -5,7 +5,7 @@ import gzip
 from django.conf import settings
 from django.test import Client
 
-from hrms.demo import create_demo_data
+from demo.data import create_demo_data
 
 BUDGET_BYTES = 100 * 1024
 

@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
 
-from .models import Department, Employee
+from .models import EMPLOYEE_FIELDS, Department, Employee
 from .selectors import departments
-from .services import EMPLOYEE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -118,7 +117,7 @@ class EmployeeImportForm(EmployeeForm):
     """One row of an imported file: the rules of the employee form, the department by name.
 
     Codes and emails are checked against the database and the rest of the file once
-    for the whole file (services.employees_import), not row by row.
+    for the whole file (imports.employees_import), not row by row.
     """
 
     def __init__(self, data, *, departments: dict[str, Department], instance=None):

@@ -125,7 +125,7 @@ class Employee(models.Model):
         return f"{self.full_name} ({self.employee_id})"
 
     def get_absolute_url(self):
-        return reverse("employees:detail", args=[self.employee_id])
+        return reverse("profiles:detail", args=[self.employee_id])
 
     def clean(self):
         if self.date_left and self.date_joined and self.date_left < self.date_joined:
@@ -161,3 +161,16 @@ class Employee(models.Model):
                     params={"value": getattr(self, field), "label": label, "holder": holder},
                 )
         return super().unique_error_message(model_class, unique_check)
+
+
+# The fields a person fills in for an employee: on the pages, in a file, through the API.
+EMPLOYEE_FIELDS = (
+    "employee_id",
+    "full_name",
+    "email",
+    "department",
+    "job_title",
+    "phone",
+    "date_joined",
+    "date_left",
+)

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.employee_list, name="list"),
     path("new/", views.employee_create, name="create"),
     path("export/<str:fmt>/", views.employee_export, name="export"),
-    path("<str:code>/", views.employee_detail, name="detail"),
     path("<str:code>/edit/", views.employee_update, name="update"),
     path("<str:code>/deactivate/", views.employee_deactivate, name="deactivate"),
     path("<str:code>/reactivate/", views.employee_reactivate, name="reactivate"),

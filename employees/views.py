@@ -4,17 +4,14 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from attendance import selectors as attendance_selectors
-from attendance.forms import PeriodForm
-from hrms import audit
-from hrms.exports import download
-from hrms.forms import add_service_errors
-from hrms.htmx import finish, render_page
+from core.exports import download
+from core.forms import add_service_errors
+from core.htmx import finish, render_page
 
 from . import selectors, services
 from .filters import EmployeeFilter
@@ -22,7 +19,6 @@ from .forms import DeactivateForm, DepartmentForm, EmployeeForm
 from .models import Employee
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
-HISTORY_ON_PROFILE = 20
 
 
 def _employee_or_404(request, code: str) -> Employee:
@@ -53,27 +49,6 @@ def employee_list(request):
         "has_employees": page.paginator.count > 0 or directory.exists(),
     }
     return render_page(request, "employees/employee_list.html", context, partial="results")
-
-
-@require_safe
-@permission_required("employees.view_employee", raise_exception=True)
-def employee_detail(request, code):
-    employee = _employee_or_404(request, code)
-    if code != employee.employee_id:
-        return redirect(employee)
-    period_form = PeriodForm(request.GET)
-    start, end = period_form.period()
-    context = {
-        "employee": employee,
-        "period_form": period_form,
-        "start": start,
-        "end": end,
-        "summary": attendance_selectors.employee_summary(employee=employee, start=start, end=end),
-        "recent": attendance_selectors.recent_records(employee=employee),
-        "history": audit.describe(audit.employee_history(employee)[:HISTORY_ON_PROFILE]),
-    }
-    partial = "attendance" if "start" in request.GET or "end" in request.GET else "content"
-    return render_page(request, "employees/employee_detail.html", context, partial=partial)
 
 
 @require_get_or_post

@@ -1,21 +1,24 @@
+"""The project's URLs: each app's under its prefix."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.urls import api_urls
-from attendance.urls import holiday_patterns
+from attendance.urls import holiday_patterns, profile_patterns
+from core import observability
 from employees.urls import department_patterns
 
-from . import observability, views
-
 urlpatterns = [
-    path("", views.dashboard, name="home"),
-    path("activity/", views.activity, name="activity"),
+    path("", include("dashboard.urls")),
+    path("activity/", include("activity.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Before the employees' own URLs, where "import" would be read as an employee code.
     path("", include("imports.urls")),
     path("employees/", include("employees.urls")),
+    # After them, where "new" would be read as an employee code.
+    path("employees/", include(profile_patterns)),
     path("departments/", include(department_patterns)),
     path("attendance/", include("attendance.urls")),
     path("holidays/", include(holiday_patterns)),

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from attendance import services as attendance_services
-from employees import services as employee_services
-from hrms.exports import export
-from hrms.spreadsheets import Column, FileRefused, ImportReport, Table, read_table
+from attendance import imports as attendance_imports
+from core.exports import export
+from core.spreadsheets import Column, FileRefused, ImportReport, Table, read_table
+from employees import imports as employee_imports
 
 from .forms import UploadForm
 from .models import ImportBatch
@@ -42,8 +42,8 @@ IMPORTERS = {
     ImportBatch.Kind.EMPLOYEES: Importer(
         title="Import employees",
         permission="employees.import_employee",
-        columns=employee_services.IMPORT_COLUMNS,
-        run=employee_services.employees_import,
+        columns=employee_imports.IMPORT_COLUMNS,
+        run=employee_imports.employees_import,
         options=("update_existing", "create_departments"),
         done_url="employees:list",
         example=[
@@ -60,8 +60,8 @@ IMPORTERS = {
     ImportBatch.Kind.ATTENDANCE: Importer(
         title="Import attendance",
         permission="attendance.import_attendancerecord",
-        columns=attendance_services.IMPORT_COLUMNS,
-        run=attendance_services.attendance_import,
+        columns=attendance_imports.IMPORT_COLUMNS,
+        run=attendance_imports.attendance_import,
         options=("update_existing",),
         done_url="attendance:list",
         example=["EMP-001", "2026-03-02", "Present", ""],

@@ -48,7 +48,7 @@ def _per_page(context, statuses) -> dict:
     if shared is None:
         shared = context.render_context["roster_row"] = {
             "mark_url": escape(reverse("attendance:mark")),
-            "profile_url": escape(reverse("employees:detail", args=[CODE_SLOT])),
+            "profile_url": escape(reverse("profiles:detail", args=[CODE_SLOT])),
             "statuses": [(escape(value), escape(str(label))) for value, label in statuses],
         }
     return shared

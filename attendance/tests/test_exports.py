@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from attendance.models import Holiday
 from attendance.register import Register
+from core import exports
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
-from hrms import exports
 
 from .factories import AttendanceRecordFactory
 

@@ -376,7 +376,7 @@ class TestAttendanceList:
 
     def test_a_very_long_list_pages_only_so_far_and_says_so(self, client, clerk, monkeypatch):
         # Counting and paging millions of records would cost as much as reading them.
-        monkeypatch.setattr("hrms.pagination.MAX_PAGED_ROWS", 55)
+        monkeypatch.setattr("core.pagination.MAX_PAGED_ROWS", 55)
         employee = EmployeeFactory(date_joined=days_ago(200))
         for n in range(60):
             AttendanceRecordFactory(employee=employee, date=days_ago(n))

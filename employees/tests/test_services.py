@@ -199,12 +199,9 @@ class TestDepartments:
 
 class TestEmploymentDatesAndAttendance:
     def test_joining_date_after_existing_records_is_refused(self):
-        from attendance.tests.factories import AttendanceRecordFactory
-
-        record = AttendanceRecordFactory(
-            date=datetime.date(2024, 5, 10), employee__date_joined=datetime.date(2024, 1, 1)
-        )
-        employee = record.employee
+        # Records are made through the relation: employees sits below attendance.
+        employee = EmployeeFactory(date_joined=datetime.date(2024, 1, 1))
+        employee.attendance.create(date=datetime.date(2024, 5, 10), status="present")
         with pytest.raises(ValidationError) as error:
             services.employee_update(employee=employee, date_joined=datetime.date(2024, 6, 1))
         assert error.value.message_dict == {
@@ -215,12 +212,10 @@ class TestEmploymentDatesAndAttendance:
         }
 
     def test_leaving_before_existing_records_is_refused(self):
-        from attendance.tests.factories import AttendanceRecordFactory
-
         employee = EmployeeFactory(date_joined=timezone.localdate() - datetime.timedelta(days=30))
         for n in (1, 2):
-            AttendanceRecordFactory(
-                employee=employee, date=timezone.localdate() - datetime.timedelta(days=n)
+            employee.attendance.create(
+                date=timezone.localdate() - datetime.timedelta(days=n), status="present"
             )
         with pytest.raises(ValidationError) as error:
             services.employee_deactivate(

@@ -1,4 +1,4 @@
-"""The directory, profile, employee and department pages, with and without htmx."""
+"""The directory, employee and department pages, with and without htmx."""
 
 import datetime
 import json
@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from attendance import services
 from employees.models import Department, Employee
 
 from .factories import DepartmentFactory, EmployeeFactory
@@ -339,49 +338,6 @@ class TestCreateEmployee:
         assert client.get("/employees/new/").status_code == 403
         assert client.post("/employees/new/", form_data(DepartmentFactory())).status_code == 403
         assert not Employee.objects.exists()
-
-
-class TestProfile:
-    def test_shows_the_details(self, client, hr):
-        employee = EmployeeFactory(employee_id="EMP7", full_name="Jane Smith", phone="+44 1")
-        response = client.get("/employees/EMP7/")
-        assertContains(response, "<h1>Jane Smith</h1>", html=True)
-        assertContains(response, "+44 1")
-        assertContains(response, employee.department.name)
-
-    def test_code_in_lower_case_redirects_to_the_profile(self, client, hr):
-        EmployeeFactory(employee_id="EMP7")
-        assertRedirects(client.get("/employees/emp7/"), "/employees/EMP7/")
-
-    def test_query_count_does_not_grow_with_records_or_history(self, client, admin_user):
-        client.force_login(admin_user)  # sees the edit and delete buttons of each record
-        employee = EmployeeFactory(
-            employee_id="EMP7", date_joined=timezone.localdate() - datetime.timedelta(days=40)
-        )
-
-        def mark(days):
-            for n in days:
-                services.attendance_mark(
-                    employee=employee,
-                    day=timezone.localdate() - datetime.timedelta(days=n),
-                    status="present",
-                    by=admin_user,
-                )
-
-        mark(range(1, 2))
-        client.get("/employees/EMP7/")  # content types are looked up once, then cached
-        with CaptureQueriesContext(connection) as few:
-            client.get("/employees/EMP7/")
-        mark(range(2, 20))
-        with CaptureQueriesContext(connection) as many:
-            response = client.get("/employees/EMP7/")
-        assert len(response.context["recent"]) == 10
-        assert len(few) == len(many)
-
-    def test_unknown_code_is_404(self, client, hr):
-        response = client.get("/employees/NOPE/")
-        assert response.status_code == 404
-        assertContains(response, "Page not found", status_code=404)
 
 
 class TestEditEmployee:

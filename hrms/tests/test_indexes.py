@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 
 from accounts.scoping import Scope
+from activity import selectors as activity_selectors
 from attendance import selectors
 from employees import selectors as employee_selectors
 from employees.tests.factories import EmployeeFactory
-from hrms import audit
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,13 +27,15 @@ def plan(queryset) -> str:
 
 def test_an_employees_history_uses_the_audit_employee_index():
     employee = EmployeeFactory()
-    assert "attendance_audit_employee_idx" in plan(audit.employee_history(employee)[:20])
+    assert "attendance_audit_employee_idx" in plan(selectors.employee_history(employee)[:20])
 
 
 def test_a_department_limited_activity_page_uses_the_audit_department_index():
     employee = EmployeeFactory()
     scope = Scope(department_ids=frozenset({employee.department_id}))
-    assert "attendance_audit_department_idx" in plan(audit.visible_entries(scope=scope)[:50])
+    assert "attendance_audit_department_idx" in plan(
+        activity_selectors.visible_entries(scope=scope)[:50]
+    )
 
 
 def test_the_attendance_list_reads_newest_first_from_its_index():

@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.test import override_settings
 from pythonjsonlogger.json import JsonFormatter
 
-from hrms import observability
+from core import observability
 
 pytestmark = pytest.mark.django_db
 

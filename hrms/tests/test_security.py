@@ -10,10 +10,10 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.test_permission_matrix import APP_URLS, ROUTES, kwargs_for
 from attendance.models import Holiday
 from attendance.tests.factories import AttendanceRecordFactory
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
+from hrms.tests.test_permission_matrix import APP_URLS, ROUTES, kwargs_for
 from imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db

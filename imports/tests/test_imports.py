@@ -14,10 +14,10 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from attendance.models import AttendanceRecord
 from attendance.tests.factories import AttendanceRecordFactory
-from employees import services as employee_services
+from core.spreadsheets import FileRefused, read_table
+from employees import imports as employee_imports
 from employees.models import Department, Employee
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
-from hrms.spreadsheets import FileRefused, read_table
 from imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -255,11 +255,11 @@ class TestEmployeeImport:
             table = read_table(
                 text.encode(),
                 filename="x.csv",
-                columns=employee_services.IMPORT_COLUMNS,
+                columns=employee_imports.IMPORT_COLUMNS,
                 max_bytes=10**7,
             )
             with CaptureQueriesContext(connection) as queries:
-                report = employee_services.employees_import(table=table)
+                report = employee_imports.employees_import(table=table)
             assert report.created == rows
             return len(queries)
 
@@ -274,7 +274,7 @@ class TestReadTable:
             read_table(
                 b"employee_id,full_name,department\n",
                 filename="x.csv",
-                columns=employee_services.IMPORT_COLUMNS,
+                columns=employee_imports.IMPORT_COLUMNS,
                 max_bytes=1000,
             )
 

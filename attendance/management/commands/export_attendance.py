@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.scoping import EVERYTHING
 from attendance.register import Register, export_table
+from core.exports import write_csv, write_xlsx
 from employees.models import Department
-from hrms.exports import write_csv, write_xlsx
 
 
 class Command(BaseCommand):

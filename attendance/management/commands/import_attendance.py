@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from attendance.services import IMPORT_COLUMNS, attendance_import
-from hrms.commands import print_report, read_file
+from attendance.imports import IMPORT_COLUMNS, attendance_import
+from core.commands import print_report, read_file
 
 
 class Command(BaseCommand):

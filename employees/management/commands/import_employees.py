@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from employees.services import IMPORT_COLUMNS, employees_import
-from hrms.commands import print_report, read_file
+from core.commands import print_report, read_file
+from employees.imports import IMPORT_COLUMNS, employees_import
 
 
 class Command(BaseCommand):

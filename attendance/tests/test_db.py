@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from attendance.models import AttendanceRecord
 from attendance.tests.factories import AttendanceRecordFactory
+from core.db import MAX_UPDATE_GROUPS, update_many
 from employees.tests.factories import EmployeeFactory
-from hrms.db import MAX_UPDATE_GROUPS, update_many
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2026, 3, 2)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.data import create_demo_data
 from employees.models import Employee
-from hrms.demo import create_demo_data
 
 
 class Command(BaseCommand):

@@ -1,15 +1,16 @@
 """The permission matrix, extended to the API: every API URL, method and kind of user.
 
 Users call with their own API token; "limited" is an attendance manager limited to the
-department of the objects used (see accounts/tests/test_permission_matrix.py).
+department of the objects used (see test_permission_matrix.py).
 """
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.tests.test_permission_matrix import ROUTES, USERS
 from api.models import ApiToken
+
+from .test_permission_matrix import API_URLS, ROUTES, USERS
 
 READ = "401 ok ok ok ok"
 HR = "401 403 403 ok 403"
@@ -41,6 +42,11 @@ API_RULES.update(
         if not name.startswith(("api:openapi", "api:api-root"))
     }
 )
+
+
+def test_every_api_url_has_a_rule():
+    covered = {name for name, _ in API_RULES}
+    assert set(API_URLS) == covered, "give each new API operation a row in API_RULES"
 
 
 def url_for(name, world, which="in"):

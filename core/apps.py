@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 
 
-class HrmsConfig(AppConfig):
-    name = "hrms"
+class CoreConfig(AppConfig):
+    """The shared kernel: helpers every app uses. It imports no app of ours."""
+
+    name = "core"
     verbose_name = "HRMS Lite"
 
     def ready(self):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from hrms.spreadsheets import Column, FileRefused, ImportReport, read_table
+from core.spreadsheets import Column, FileRefused, ImportReport, read_table
 
 
 def read_file(path: str, columns: list[Column]):

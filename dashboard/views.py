@@ -1,4 +1,4 @@
-"""Project-wide pages: the dashboard and the activity log."""
+"""The dashboard: today's picture at a glance."""
 
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
@@ -8,11 +8,8 @@ from django.views.decorators.http import require_safe
 from attendance import calendar
 from attendance import selectors as attendance_selectors
 from attendance.models import AttendanceRecord
+from core import charts
 from employees import selectors as employee_selectors
-
-from . import audit, charts
-from .htmx import render_page
-from .pagination import CappedPaginator
 
 
 @require_safe
@@ -46,18 +43,4 @@ def dashboard(request):
         ),
         "recent_employees": employee_selectors.recent_employees(scope=scope, limit=5),
     }
-    return render(request, "dashboard.html", context)
-
-
-ACTIVITY_PER_PAGE = 50
-
-
-@require_safe
-@permission_required("auditlog.view_logentry", raise_exception=True)
-def activity(request):
-    """Every change to HRMS records: who, when, and the old and new values."""
-    entries = audit.visible_entries(scope=request.scope)
-    filterset = audit.ActivityFilter(request.GET, queryset=entries)
-    page = CappedPaginator(filterset.qs, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "entries": audit.describe(page.object_list)}
-    return render_page(request, "activity.html", context, partial="results")
+    return render(request, "dashboard/dashboard.html", context)

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from demo.data import create_demo_data
 from employees.models import Employee
-from hrms.demo import create_demo_data
 
 USERNAME = "admin"
 

@@ -1,0 +1,380 @@
+"""`python -m bench`: the command line (`parse_args`) and the run itself (`main`).
+
+`main` wires the other modules together: the database (bench.data), gunicorn
+(bench.server), the pages over HTTP and in-process (bench.scenarios, bench.client), then
+the results file and the printed report (bench.report). Run it from the project's root,
+so that the project's packages can be imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.client import Browser
+from bench.data import (
+    BENCH_USER,
+    DEFAULT_POSTGRES_URL,
+    ROOT,
+    choose_database,
+    database_exists,
+    database_version,
+    drop_database,
+    manage,
+    prepare_user,
+    read_dataset,
+    reset_database,
+    seeded_sizes,
+    setup_django,
+)
+from bench.report import (
+    TARGET_EXPORT_GROWTH_MB,
+    TARGET_FLOOR_RATIO,
+    TARGET_MEDIAN_MS,
+    TARGET_SAVE_MS,
+    export_verdict,
+    print_summary,
+    verdict,
+    write_results,
+)
+from bench.scenarios import (
+    InProcess,
+    Page,
+    build_pages,
+    explain,
+    export_path,
+    log,
+    measure_export,
+    percentile,
+    run_pages,
+)
+from bench.server import (
+    Server,
+    busiest_processes,
+    code_changes,
+    code_snapshot,
+    machine_busy,
+    machine_info,
+)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Benchmark HRMS Lite under gunicorn on a seeded data set.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="Database when DATABASE_URL is not set (postgres: " + DEFAULT_POSTGRES_URL + ").",
+    )
+    parser.add_argument("--database-url", help="Overrides DATABASE_URL (name must hold 'bench').")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Reuse an already-seeded benchmark database of the same size (and keep it).",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the benchmark database afterwards."
+    )
+    parser.add_argument("--employees", type=int, default=10_000, help="seed_demo --employees.")
+    parser.add_argument("--departments", type=int, default=25, help="seed_demo --departments.")
+    parser.add_argument("--days", type=int, default=250, help="seed_demo --days.")
+    parser.add_argument("--warmup", type=int, default=5, help="Warm-up requests per page.")
+    parser.add_argument("--repeat", type=int, default=30, help="Measured requests per page.")
+    parser.add_argument("--export-warmup", type=int, default=1, help="Warm-up downloads.")
+    parser.add_argument("--export-repeat", type=int, default=5, help="Measured downloads.")
+    parser.add_argument("--workers", type=int, default=2, help="WEB_CONCURRENCY.")
+    parser.add_argument("--search", default="smith", help="The directory search term.")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="Comma-separated page keys to run once in-process under cProfile "
+        "(e.g. roster,roster_save,dashboard); printed after the table.",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="EXPLAIN (ANALYZE, BUFFERS on PostgreSQL; QUERY PLAN on SQLite) the slowest query "
+        "of every page; printed after the table.",
+    )
+    parser.add_argument("--output", help="JSON results file (default bench/results-<db>.json).")
+    parser.add_argument(
+        "--no-export", action="store_true", help="Skip the CSV export (quicker runs)."
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    db = choose_database(args)
+    started_at = datetime.datetime.now(datetime.UTC)
+    work_dir = Path(tempfile.mkdtemp(prefix="hrms-bench-"))
+    password = secrets.token_urlsafe(24)
+    env = {
+        # The cache is each process's own (as with `make serve` without REDIS_URL): the
+        # benchmark clears it, and must never flush a Redis that something else uses.
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
+        "DJANGO_SETTINGS_MODULE": "hrms.settings",
+        "DATABASE_URL": db.url,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Persistent connections, as docs/deploy.md recommends for production.
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    keep = args.keep or args.reuse
+    code_before = code_snapshot()
+    server = None
+    results: dict = {}
+    try:
+        seed_seconds = None
+        reused = False
+        django_ready = False
+        if args.reuse and database_exists(db):
+            setup_django(env)
+            django_ready = True
+            manage(env, "migrate", "--noinput", quiet=True)
+            employees, departments, records = seeded_sizes()
+            if employees == args.employees and departments == args.departments and records:
+                reused = True
+                log(f"reusing {db.vendor} database {db.name}: {employees} employees")
+            else:
+                from django.db import connections
+
+                connections.close_all()
+        if not reused:
+            log(f"creating {db.vendor} database {db.name}")
+            reset_database(db)
+            migrate_s = manage(env, "migrate", "--noinput", quiet=True)
+            log(f"migrated in {migrate_s:.1f} s; seeding ...")
+            seed_seconds = manage(
+                env,
+                "seed_demo",
+                "--employees",
+                str(args.employees),
+                "--departments",
+                str(args.departments),
+                "--days",
+                str(args.days),
+                "--seed",
+                "1",
+                "--force",
+            )
+            log(f"seed_demo took {seed_seconds:.1f} s")
+            if not django_ready:
+                setup_django(env)
+        if db.vendor == "postgresql":
+            from django.db import connection
+
+            # Steady state, as autovacuum would soon reach after the seed's bulk COPY:
+            # fresh statistics and a visibility map (index-only scans).
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        user = prepare_user(password)
+        ds = read_dataset(args.search)
+        log(
+            f"data set: {ds.employees} employees ({ds.active} active), {ds.departments} "
+            f"departments, {ds.attendance_records} records {ds.first_day}..{ds.last_day}; "
+            f"roster: {ds.roster_department_name} ({ds.roster_size} people)"
+        )
+        from django.db import connections
+
+        connections.close_all()
+
+        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+        server = Server(env, work_dir, args.workers)
+        server.start()
+        log(f"gunicorn on port {server.port}, workers {server.workers()}")
+        browser = Browser(server.port)
+        browser.sign_in(BENCH_USER, password)
+
+        pages = build_pages(ds)
+        roster_path = next(p.path for p in pages if p.key == "roster")
+        busy0 = machine_busy()
+        load_before = os.getloadavg()
+        processes_before = busiest_processes()
+        t0 = time.perf_counter()
+        run_pages(browser, pages, roster_path, args.warmup, args.repeat)
+        busy1 = machine_busy()
+        processes_after = busiest_processes()
+        pages_seconds = time.perf_counter() - t0
+
+        exports = {}
+        if not args.no_export:
+            for key, label, path in (
+                (
+                    "export_department",
+                    f"CSV export {ds.month}, {ds.roster_size}-person dept",
+                    export_path(ds.month, ds.roster_department),
+                ),
+                ("export_all", f"CSV export {ds.month}, everyone", export_path(ds.month)),
+            ):
+                log(f"export: {path}")
+                exports[key] = measure_export(
+                    browser, server, path, args.export_warmup, args.export_repeat
+                )
+                exports[key].update(label=label, kind="export", key=key)
+        load_after = os.getloadavg()
+        server_log_problems = server.problems()
+        server.stop()
+        server = None
+
+        # Query counts (and profiles) in-process, on the same database.
+        log("counting queries in-process")
+        in_process = InProcess(user)
+        floor_ms = statistics.median(pages[0].results)
+        page_rows = []
+        for page in pages:
+            row = {
+                "key": page.key,
+                "label": page.label,
+                "path": page.path,
+                "kind": page.kind,
+                "n": len(page.results),
+                "median_ms": statistics.median(page.results),
+                "p95_ms": percentile(page.results, 95),
+                "mean_ms": statistics.fmean(page.results),
+                "min_ms": min(page.results),
+                "max_ms": max(page.results),
+                "ttfb_median_ms": statistics.median(page.ttfb),
+                "bytes": statistics.median(page.sizes),
+                "bytes_sent": statistics.median(page.sent_sizes),
+                "samples_ms": [round(x, 2) for x in page.results],
+            }
+            row.update(in_process.count_queries(page, roster_path))
+            row["x_floor"] = row["median_ms"] / floor_ms
+            row["target"] = verdict(row, floor_ms)
+            page_rows.append(row)
+        for key, exp in exports.items():
+            probe = Page(key, exp["label"], exp["path"])
+            whole = key == "export_all"
+            exp.update(
+                in_process.count_queries(
+                    probe, roster_path, rerun=not whole, runs=1 if whole else 2
+                )
+            )
+            exp["x_floor"] = exp["median_ms"] / floor_ms
+        if exports:
+            exports["export_all"]["target"] = export_verdict(
+                exports["export_all"], exports["export_department"]
+            )
+            exports["export_department"]["target"] = "(reference for memory)"
+
+        profiles = {}
+        for key in filter(None, (k.strip() for k in args.profile.split(","))):
+            page = next((p for p in pages if p.key == key), None)
+            if page is None and key in exports:
+                page = Page(key, exports[key]["label"], exports[key]["path"])
+            if page is None:
+                log(f"no page called {key!r} to profile")
+                continue
+            profiles[key] = in_process.profile(page, roster_path)
+        explains = {}
+        if args.explain:
+            for row in page_rows:
+                if row["kind"] != "floor" and row["slowest_queries"]:
+                    sql = row["slowest_queries"][0]["_full_sql"]
+                    if sql.lstrip().upper().startswith("SELECT"):
+                        try:
+                            plan = explain(sql)
+                        except Exception as error:  # noqa: BLE001 (a report, not the run)
+                            plan = f"(EXPLAIN failed: {error})"
+                        explains[row["key"]] = {"sql": sql[:3000], "plan": plan}
+
+        from django.db import connection
+
+        results = {
+            "date": started_at.isoformat(timespec="seconds"),
+            "machine": machine_info(),
+            "database": {
+                "vendor": db.vendor,
+                "name": db.name if db.vendor == "postgresql" else "temporary SQLite file",
+                "version": database_version(),
+                "conn_max_age": int(env.get("CONN_MAX_AGE", "60") or 0),
+                "reused": reused,
+            },
+            "django": __import__("django").get_version(),
+            "gunicorn": {"workers": args.workers, "command": "gunicorn -c gunicorn.conf.py"},
+            "dataset": {
+                **ds.__dict__,
+                "seed_command": (
+                    f"manage.py seed_demo --employees {args.employees} --departments "
+                    f"{args.departments} --days {args.days} --seed 1 --force"
+                ),
+            },
+            "seed_seconds": seed_seconds,
+            "method": {
+                "warmup": args.warmup,
+                "repeat": args.repeat,
+                "export_warmup": args.export_warmup,
+                "export_repeat": args.export_repeat,
+                "client": "http.client, one client, sequential, new connection per request",
+                "order": "round-robin: each round asks for every page once",
+            },
+            "machine_load": {
+                "loadavg_before": load_before,
+                "loadavg_after": load_after,
+                "cpu_busy_during_pages_pct": round(
+                    100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 1
+                ),
+                "pages_seconds": round(pages_seconds, 1),
+                "busiest_processes_before": processes_before,
+                "busiest_processes_after": processes_after,
+                "note": "other processes (tests, browsers) may have been running on the machine",
+            },
+            "targets": {
+                "median_ms": TARGET_MEDIAN_MS,
+                "x_floor": TARGET_FLOOR_RATIO,
+                "roster_save_ms": TARGET_SAVE_MS,
+                "export_rss_growth_mb": TARGET_EXPORT_GROWTH_MB,
+            },
+            "pages": page_rows,
+            **exports,
+            "profiles": profiles,
+            "explains": explains,
+            "server_log_problems": server_log_problems,
+        }
+        connection.close()
+        results["code_changed_during_run"] = code_changes(code_before)
+        output = Path(args.output) if args.output else ROOT / "bench" / f"results-{db.vendor}.json"
+        write_results(results, output)
+        print_summary(results, args.days, output)
+        return 0
+    except BaseException:
+        if server is not None:
+            print(f"gunicorn's log (last lines):\n{server.tail()}", file=sys.stderr)
+        raise
+    finally:
+        if server is not None:
+            log("stopping gunicorn")
+            server.stop()
+        if "django.db" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        shutil.rmtree(work_dir, ignore_errors=True)
+        if keep:
+            log(f"kept the {db.vendor} database {db.name} (--reuse runs reuse it)")
+        else:
+            drop_database(db)
+            log(f"removed the {db.vendor} database {db.name}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

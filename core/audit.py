@@ -1,0 +1,125 @@
+"""The audit trail, kept by django-auditlog: writing it for bulk saves, and putting it in words.
+
+Single saves and deletes (pages, admin, commands) are logged by auditlog's model
+signals. Bulk writes send no signals, so the services that make them call
+`log_bulk` with the before and after of each row.
+"""
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_value
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
+
+
+def snapshot(instance: Model) -> Model:
+    """A copy of a row as it is now, to log the change a bulk update makes to it."""
+    return copy.copy(instance)
+
+
+def log_bulk(changes: Iterable[tuple[Model | None, Model]], *, actor=None) -> None:
+    """Write one audit log entry per (before, after) pair; before is None for a new row."""
+    try:
+        context = auditlog_value.get()
+    except LookupError:
+        context = {}
+    entries = []
+    for old, new in changes:
+        diff = model_instance_diff(old, new)
+        if not diff:
+            continue
+        entries.append(
+            LogEntry(
+                content_type=ContentType.objects.get_for_model(new),
+                object_pk=str(new.pk),
+                object_id=new.pk if isinstance(new.pk, int) else None,
+                object_repr=str(new),
+                action=LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE,
+                changes=diff,
+                actor=actor,
+                actor_email=getattr(actor, "email", None),
+                cid=get_cid(),
+                remote_addr=context.get("remote_addr"),
+                additional_data=new.get_additional_data(),
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=500)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+HIDDEN_FIELDS = {"id", "employee", "marked_by"}
+
+
+def describe(entries: Iterable[LogEntry]) -> list[tuple[LogEntry, list[Change]]]:
+    """Each entry with its changes in words: field labels, choice labels, and the names of
+    the records a foreign key points to (one query per kind of record)."""
+    entries = list(entries)
+    shown = []  # (entry, [(field, values)])
+    wanted: dict[type[Model], set[int]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        fields = []
+        for name, values in (entry.changes_dict or {}).items():
+            field = None if name in HIDDEN_FIELDS else _field(model, name)
+            if field is None:
+                continue
+            fields.append((field, values))
+            if field.many_to_one:
+                wanted.setdefault(field.related_model, set()).update(
+                    int(v) for v in values if str(v).isdigit()
+                )
+        shown.append((entry, fields))
+    names = {
+        related: {str(pk): str(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
+        for related, ids in wanted.items()
+    }
+    return [
+        (
+            entry,
+            [
+                Change(
+                    field=str(field.verbose_name),
+                    old=_display(field, old, names),
+                    new=_display(field, new, names),
+                )
+                for field, (old, new) in fields
+            ],
+        )
+        for entry, fields in shown
+    ]
+
+
+def _field(model, name):
+    """The model's own (concrete) field of that name, or None for anything else."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if field.concrete else None
+
+
+def _display(field, value, names: dict[type[Model], dict[str, str]]) -> str:
+    if value in (None, "None", ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.choices).get(value, value))
+    if field.many_to_one:
+        name = names.get(field.related_model, {}).get(str(value))
+        return name or f"{field.verbose_name} #{value} (deleted)"
+    if field.get_internal_type() == "BooleanField":
+        return "yes" if value == "True" else "no"
+    return str(value)

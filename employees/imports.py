@@ -1,0 +1,168 @@
+"""Importing employees from a file: every row checked by the employee form's rules, the
+file as a whole against the database and itself, then every row written or none."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from accounts.scoping import EVERYTHING, Scope
+from core.audit import snapshot
+from core.spreadsheets import Column, ImportReport, Table
+
+from . import selectors, services
+from .forms import EmployeeImportForm
+from .models import Employee
+
+IMPORT_COLUMNS = [
+    Column("employee_id", "Employee code", ("code", "employee code", "emp id"), required=True),
+    Column("full_name", "Full name", ("name", "employee name"), required=True),
+    Column("email", "Email", ("email address", "e-mail"), required=True),
+    Column("department", "Department", ("dept",), required=True),
+    Column("job_title", "Job title", ("title", "position")),
+    Column("phone", "Phone", ("phone number", "mobile")),
+    Column("date_joined", "Date joined", ("joined", "joining date", "start date")),
+    Column("date_left", "Date left", ("left", "leaving date", "end date")),
+]
+IMPORT_LABELS = {column.name: column.label for column in IMPORT_COLUMNS}
+
+
+@transaction.atomic
+def employees_import(
+    *,
+    table: Table,
+    update_existing: bool = False,
+    create_departments: bool = False,
+    scope: Scope = EVERYTHING,
+    by=None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Add (and, if asked, update) employees from a file's rows: all of them, or none.
+
+    Every row goes through the employee form's rules; codes and emails must be new
+    (or, with `update_existing`, belong to the row's own employee) and appear once.
+    With any error, or `dry_run`, nothing is written and the report says what would be.
+    """
+    report = ImportReport(rows=len(table.rows))
+    if table.ignored_columns:
+        report.notes.append("Columns not used: " + ", ".join(table.ignored_columns) + ".")
+    known = {d.name.lower(): d for d in selectors.departments(scope=scope)}
+    if create_departments:
+        _create_missing_departments(table, known, scope, report)
+
+    codes = {data.get("employee_id", "").strip().upper() for _, data in table.rows}
+    emails = {data.get("email", "").strip().lower() for _, data in table.rows}
+    everyone = Employee.objects.filter(employee_id__in=codes)
+    visible = {e.employee_id: e for e in scope.limit(everyone, "department")}
+    taken = set(everyone.values_list("employee_id", flat=True))
+    email_owner = dict(
+        Employee.objects.filter(email__in=emails).values_list("email", "employee_id")
+    )
+
+    seen_codes, seen_emails = {}, {}
+    to_create, to_update = [], []
+    for number, data in table.rows:
+        code = data.get("employee_id", "").strip().upper()
+        existing = visible.get(code)
+        if existing is None and code in taken:
+            report.error(number, "Employee code", f"{code} is already taken by another employee.")
+            continue
+        if existing is not None and not update_existing:
+            report.error(
+                number,
+                "Employee code",
+                f"{code} already exists ({existing.full_name}). Choose “update existing "
+                "employees” to update them from the file.",
+            )
+            continue
+        before = snapshot(existing) if existing is not None else None
+        form = EmployeeImportForm(_row_values(data, existing), departments=known, instance=existing)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                report.error(number, IMPORT_LABELS.get(field, "Row"), " ".join(errors))
+            continue
+        employee = form.instance
+        if code in seen_codes:
+            report.error(number, "Employee code", f"{code} is also on row {seen_codes[code]}.")
+            continue
+        if employee.email in seen_emails:
+            report.error(
+                number, "Email", f"{employee.email} is also on row {seen_emails[employee.email]}."
+            )
+            continue
+        owner = email_owner.get(employee.email)
+        if owner is not None and owner != code:
+            report.error(number, "Email", f"{employee.email} is already the email of {owner}.")
+            continue
+        seen_codes[code], seen_emails[employee.email] = number, number
+        (to_update if existing else to_create).append((before, employee))
+
+    _check_updates_keep_attendance_inside(to_update, report, rows=seen_codes)
+    report.created, report.updated = len(to_create), len(to_update)
+    if report.errors or dry_run:
+        transaction.set_rollback(True)
+        return report
+    services.employees_save_many(
+        new=[employee for _, employee in to_create], changed=to_update, by=by
+    )
+    return report
+
+
+OPTIONAL_COLUMNS = ("job_title", "phone", "date_joined", "date_left")
+
+
+def _row_values(data: dict, existing: Employee | None) -> dict:
+    """A row's values for the form. Empty optional cells keep what an employee has, and a
+    new employee joins today."""
+    values = dict(data)
+    for name in OPTIONAL_COLUMNS:
+        if not values.get(name):
+            if existing is not None:
+                values[name] = getattr(existing, name) or ""
+            elif name == "date_joined":
+                values[name] = timezone.localdate()
+    return values
+
+
+def _create_missing_departments(table, known: dict, scope: Scope, report: ImportReport) -> None:
+    missing = {}
+    for number, data in table.rows:
+        name = " ".join(data.get("department", "").split())
+        if name and name.lower() not in known:
+            missing.setdefault(name.lower(), (name, number))
+    if missing and scope.is_limited:
+        report.error(
+            0,
+            "Department",
+            "Your account is limited to some departments, so it cannot create new ones.",
+        )
+        return
+    for name, number in missing.values():
+        try:
+            known[name.lower()] = services.department_create(name=name)
+            report.notes.append(f"New department: {name}.")
+        except ValidationError as error:
+            report.error(number, "Department", " ".join(error.messages))
+
+
+def _check_updates_keep_attendance_inside(to_update, report: ImportReport, rows: dict) -> None:
+    """Employment dates in the file must not leave attendance records outside them."""
+    employees = {employee.pk: employee for _, employee in to_update}
+    spans = Employee.objects.filter(pk__in=employees).annotate(
+        first=Min("attendance__date"), last=Max("attendance__date")
+    )
+    for pk, first, last in spans.values_list("pk", "first", "last"):
+        employee = employees[pk]
+        number = rows.get(employee.employee_id, 0)
+        if first and first < employee.date_joined:
+            report.error(
+                number,
+                "Date joined",
+                f"{employee.full_name} has attendance from {first:%d %b %Y}, before this date.",
+            )
+        if last and employee.date_left and last > employee.date_left:
+            report.error(
+                number,
+                "Date left",
+                f"{employee.full_name} has attendance until {last:%d %b %Y}, after this date.",
+            )

@@ -42,16 +42,6 @@ def exporter(user_with):
     )
 
 
-class TestNeutralise:
-    @pytest.mark.parametrize("value", ["=1+1", "+44 20", "-2", "@SUM(A1)", "\tx", "\rx"])
-    def test_formula_starts_are_made_text(self, value):
-        assert exports.neutralise(value) == "'" + value
-
-    @pytest.mark.parametrize("value", ["Jane", "", 5, None, d(1)])
-    def test_other_values_pass(self, value):
-        assert exports.neutralise(value) == value
-
-
 class TestDirectoryExport:
     def test_csv_follows_the_filters(self, client, exporter):
         sales = DepartmentFactory(name="Sales")

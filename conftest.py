@@ -3,6 +3,7 @@ import logging
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -64,6 +65,19 @@ def query_counts(client):
         return len(small), len(large), response
 
     return measure
+
+
+@pytest.fixture
+def command_errors(capsys):
+    """Return a function that runs a management command which must fail (a CommandError
+    matching `match`) and returns what it printed to stderr."""
+
+    def run(name: str, *args: str, match: str) -> str:
+        with pytest.raises(CommandError, match=match):
+            call_command(name, *args)
+        return capsys.readouterr().err
+
+    return run
 
 
 @pytest.fixture

@@ -3,6 +3,9 @@ import logging
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +48,36 @@ def user_with(django_user_model, client):
         return user
 
     return make
+
+
+@pytest.fixture
+def query_counts(client):
+    """Return a function that counts the queries of a GET of `url` at two sizes: after
+    `add(few)`, and again after `add(more)`. It returns both counts and the last response."""
+
+    def measure(url: str, add, *, few: int, more: int, data=None):
+        add(few)
+        with CaptureQueriesContext(connection) as small:
+            client.get(url, data)
+        add(more)
+        with CaptureQueriesContext(connection) as large:
+            response = client.get(url, data)
+        return len(small), len(large), response
+
+    return measure
+
+
+@pytest.fixture
+def command_errors(capsys):
+    """Return a function that runs a management command which must fail (a CommandError
+    matching `match`) and returns what it printed to stderr."""
+
+    def run(name: str, *args: str, match: str) -> str:
+        with pytest.raises(CommandError, match=match):
+            call_command(name, *args)
+        return capsys.readouterr().err
+
+    return run
 
 
 @pytest.fixture

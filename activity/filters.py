@@ -2,13 +2,15 @@
 
 import django_filters
 from auditlog.models import LogEntry
-from django import forms
 from django.contrib.auth import get_user_model
+
+from core.filters import FilterSet
+from core.forms import DATE_WIDGET
 
 from .selectors import KINDS, content_types
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     """The activity log's filters: who, which kind of record, what happened, when."""
 
     user = django_filters.ModelChoiceFilter(
@@ -36,23 +38,18 @@ class ActivityFilter(django_filters.FilterSet):
         field_name="timestamp",
         lookup_expr="date__gte",
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
     )
     end = django_filters.DateFilter(
         field_name="timestamp",
         lookup_expr="date__lte",
         label="To",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
     )
 
     class Meta:
         model = LogEntry
         fields = ["user", "kind", "action", "start", "end"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.auto_id = "filter_%s"
-        self.form.label_suffix = ""
 
     def by_kind(self, queryset, name, value):
         return queryset.filter(content_type=content_types()[value])

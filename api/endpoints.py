@@ -9,6 +9,7 @@ for 401, 403, 404, 409 and 429; 422 lists each invalid field.
 
 import datetime
 import uuid
+from functools import partialmethod
 from typing import Annotated
 
 from django.conf import settings
@@ -153,30 +154,40 @@ COMMON_RESPONSES = {
 }
 
 
-def routes(router: Router, method: str, path: str, *, permission: str, **options):
-    """Register an operation under both forms of its path (with and without the final
-    slash), for callers holding `permission`."""
-    options["auth"] = [TokenAuth(permission), BrowserSessionAuth(permission)]
+class Operations:
+    """A router's operations, each for the callers holding `permission` and under both
+    forms of its path (with and without the final slash)."""
 
-    def decorator(function):
-        name = options.pop("url_name", function.__name__)
-        response = options.get("response")
-        if not isinstance(response, dict):
-            response = {200: response}
-        options["response"] = {**COMMON_RESPONSES, **response}
-        router.add_api_operation(path, [method], function, url_name=name, **options)
-        other = path[:-1] if path.endswith("/") else path + "/"
-        router.add_api_operation(
-            other, [method], function, url_name=f"{name}_", include_in_schema=False, **options
-        )
-        return function
+    def __init__(self, *, tags: list[str]):
+        self.router = Router(tags=tags)
 
-    return decorator
+    def operation(self, method: str, path: str, *, permission: str, **options):
+        options["auth"] = [TokenAuth(permission), BrowserSessionAuth(permission)]
+
+        def decorator(function):
+            name = options.pop("url_name", function.__name__)
+            response = options.get("response")
+            if not isinstance(response, dict):
+                response = {200: response}
+            options["response"] = {**COMMON_RESPONSES, **response}
+            self.router.add_api_operation(path, [method], function, url_name=name, **options)
+            other = path[:-1] if path.endswith("/") else path + "/"
+            self.router.add_api_operation(
+                other, [method], function, url_name=f"{name}_", include_in_schema=False, **options
+            )
+            return function
+
+        return decorator
+
+    get = partialmethod(operation, "GET")
+    post = partialmethod(operation, "POST")
+    put = partialmethod(operation, "PUT")
+    delete = partialmethod(operation, "DELETE")
 
 
 # Employees
 
-employees = Router(tags=["employees"])
+employees = Operations(tags=["employees"])
 
 
 def _employee(request, employee_id: uuid.UUID):
@@ -214,11 +225,9 @@ def _validated(request, data: dict, *, instance=None) -> dict:
     raise ValidationError(details)
 
 
-@routes(
-    employees,
-    "POST",
+@employees.post(
     "/",
-    response={201: schemas.EmployeeOut, 409: schemas.Message, 422: schemas.ValidationErrors},
+    response={201: schemas.EmployeeOut, 409: schemas.Message},
     permission="employees.add_employee",
 )
 def create_employee(request, payload: schemas.EmployeeIn):
@@ -240,9 +249,7 @@ class EmployeeFilters(Schema):
     limit: int = Field(100, ge=0, le=BIGGEST, description="At most 500 are returned.")
 
 
-@routes(
-    employees, "GET", "/", response=list[schemas.EmployeeOut], permission="employees.view_employee"
-)
+@employees.get("/", response=list[schemas.EmployeeOut], permission="employees.view_employee")
 def list_employees(request, filters: Query[EmployeeFilters]):
     """Active employees, newest first; search by name, code or email; at most 500."""
     found = employee_selectors.employee_directory(scope=request.scope).filter(is_active=True)
@@ -259,9 +266,7 @@ def list_employees(request, filters: Query[EmployeeFilters]):
     return found.order_by("-created_at", "-employee_id")[skip : skip + limit]
 
 
-@routes(
-    employees,
-    "GET",
+@employees.get(
     "/dashboard/stats",
     response=schemas.DashboardStats,
     permission="employees.view_employee",
@@ -275,14 +280,7 @@ def dashboard_stats(request):
     return {
         "total_employees": sum(d.active_count for d in departments),
         "departments": [{"name": d.name, "count": d.active_count} for d in departments],
-        "today_attendance": {
-            "present": figures[Status.PRESENT],
-            "absent": figures[Status.ABSENT],
-            "half_day": figures[Status.HALF_DAY],
-            "on_leave": figures[Status.ON_LEAVE],
-            "work_from_home": figures[Status.WORK_FROM_HOME],
-            "not_marked": figures["not_marked"],
-        },
+        "today_attendance": {**_per_status(figures), "not_marked": figures["not_marked"]},
         "overall_attendance_rate": _one_decimal(
             attendance_selectors.period_rate(window, scope=scope)
         ),
@@ -290,9 +288,7 @@ def dashboard_stats(request):
     }
 
 
-@routes(
-    employees,
-    "GET",
+@employees.get(
     "/{employee_id}",
     response={200: schemas.EmployeeOut, 404: schemas.Message},
     permission="employees.view_employee",
@@ -301,16 +297,9 @@ def get_employee(request, employee_id: uuid.UUID):
     return _employee(request, employee_id)
 
 
-@routes(
-    employees,
-    "PUT",
+@employees.put(
     "/{employee_id}",
-    response={
-        200: schemas.EmployeeOut,
-        404: schemas.Message,
-        409: schemas.Message,
-        422: schemas.ValidationErrors,
-    },
+    response={200: schemas.EmployeeOut, 404: schemas.Message, 409: schemas.Message},
     permission="employees.change_employee",
 )
 def update_employee(request, employee_id: uuid.UUID, payload: schemas.EmployeeUpdate):
@@ -323,9 +312,7 @@ def update_employee(request, employee_id: uuid.UUID, payload: schemas.EmployeeUp
     return service(employee_services.employee_update, employee=employee, **changes)
 
 
-@routes(
-    employees,
-    "DELETE",
+@employees.delete(
     "/{employee_id}",
     response={204: None, 404: schemas.Message},
     permission="employees.delete_employee",
@@ -336,9 +323,7 @@ def delete_employee(request, employee_id: uuid.UUID):
     return Answer(204, None)
 
 
-@routes(
-    employees,
-    "GET",
+@employees.get(
     "/{employee_id}/summary",
     response={200: schemas.EmployeeSummary, 404: schemas.Message},
     permission="employees.view_employee",
@@ -353,14 +338,15 @@ def employee_summary(request, employee_id: uuid.UUID):
         "id": employee.pk,
         "employee_id": employee.employee_id,
         "full_name": employee.full_name,
-        "total_present": figures[Status.PRESENT],
-        "total_absent": figures[Status.ABSENT],
-        "total_half_day": figures[Status.HALF_DAY],
-        "total_on_leave": figures[Status.ON_LEAVE],
-        "total_work_from_home": figures[Status.WORK_FROM_HOME],
+        **_per_status(figures, prefix="total_"),
         "total_marked": figures["marked"],
         "attendance_rate": _one_decimal(figures["rate"]),
     }
+
+
+def _per_status(figures: dict, *, prefix: str = "") -> dict:
+    """Each status's count under the API's name for it: "present", ..., "work_from_home"."""
+    return {prefix + status.name.lower(): figures[status] for status in Status}
 
 
 def _one_decimal(rate: float | None) -> float | None:
@@ -370,7 +356,7 @@ def _one_decimal(rate: float | None) -> float | None:
 
 # Attendance
 
-attendance = Router(tags=["attendance"])
+attendance = Operations(tags=["attendance"])
 RecordId = Annotated[int, Path(ge=1, le=BIGGEST)]
 
 
@@ -380,16 +366,9 @@ def _record(request, record_id: int):
     )
 
 
-@routes(
-    attendance,
-    "POST",
+@attendance.post(
     "/",
-    response={
-        201: schemas.AttendanceOut,
-        404: schemas.Message,
-        409: schemas.Message,
-        422: schemas.ValidationErrors,
-    },
+    response={201: schemas.AttendanceOut, 404: schemas.Message, 409: schemas.Message},
     permission="attendance.add_attendancerecord",
 )
 def mark_attendance(request, payload: schemas.AttendanceIn):
@@ -421,9 +400,7 @@ class AttendanceFilters(Schema):
     limit: int = Field(100, ge=0, le=BIGGEST, description="At most 500 are returned.")
 
 
-@routes(
-    attendance,
-    "GET",
+@attendance.get(
     "/",
     response=list[schemas.AttendanceOut],
     permission="attendance.view_attendancerecord",
@@ -452,9 +429,7 @@ def _date(value: str, name: str):
         ) from None
 
 
-@routes(
-    attendance,
-    "GET",
+@attendance.get(
     "/today",
     response=list[schemas.TodayOut],
     permission="attendance.view_attendancerecord",
@@ -475,11 +450,9 @@ def today(request):
     ]
 
 
-@routes(
-    attendance,
-    "PUT",
+@attendance.put(
     "/{record_id}",
-    response={200: schemas.AttendanceOut, 404: schemas.Message, 422: schemas.ValidationErrors},
+    response={200: schemas.AttendanceOut, 404: schemas.Message},
     permission="attendance.change_attendancerecord",
 )
 def update_attendance(request, record_id: RecordId, payload: schemas.AttendanceUpdate):
@@ -494,9 +467,7 @@ def update_attendance(request, record_id: RecordId, payload: schemas.AttendanceU
     )
 
 
-@routes(
-    attendance,
-    "DELETE",
+@attendance.delete(
     "/{record_id}",
     response={204: None, 404: schemas.Message},
     permission="attendance.delete_attendancerecord",
@@ -506,5 +477,5 @@ def delete_attendance(request, record_id: RecordId):
     return Answer(204, None)
 
 
-api.add_router("/employees", employees)
-api.add_router("/attendance", attendance)
+api.add_router("/employees", employees.router)
+api.add_router("/attendance", attendance.router)

@@ -6,12 +6,11 @@ class AttendanceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from core.audit import audit
 
         from .models import AttendanceRecord, Holiday
 
-        auditlog.register(AttendanceRecord, exclude_fields=["created_at", "updated_at"])
-        auditlog.register(Holiday, exclude_fields=["created_at", "updated_at"])
+        audit(AttendanceRecord, Holiday)
 
         # Cached figures are forgotten on every single save or delete (pages, the API, the
         # admin, deletes that cascade from an employee): a record's own day (a record never

@@ -1,15 +1,14 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
+from core.filters import FilterSet
+from core.forms import DATE_WIDGET
 from employees.filters import visible_departments
 
 from .models import AttendanceRecord
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class AttendanceFilter(django_filters.FilterSet):
+class AttendanceFilter(FilterSet):
     """The attendance list's filters, read from the query string."""
 
     employee = django_filters.CharFilter(method="by_employee", label="Employee")
@@ -20,10 +19,10 @@ class AttendanceFilter(django_filters.FilterSet):
         label="Department",
     )
     start = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=DATE_INPUT
+        field_name="date", lookup_expr="gte", label="From", widget=DATE_WIDGET
     )
     end = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", widget=DATE_INPUT
+        field_name="date", lookup_expr="lte", label="To", widget=DATE_WIDGET
     )
     status = django_filters.ChoiceFilter(
         choices=AttendanceRecord.Status.choices, empty_label="Any status", label="Status"
@@ -35,8 +34,6 @@ class AttendanceFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.auto_id = "filter_%s"
-        self.form.label_suffix = ""
         self.form.fields["employee"].widget.input_type = "search"
         self.form.fields["employee"].widget.attrs.update(
             placeholder="Name or code", autocomplete="off"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.scoping import Scope
-from employees.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET
 from employees.models import Department, Employee
 from employees.selectors import departments
 

@@ -78,9 +78,7 @@ def attendance_update(
 ) -> AttendanceRecord:
     """Correct the status or note of an existing record."""
     attendance_check(employee=record.employee, day=record.date)
-    record.status = status
-    record.note = note
-    record.marked_by = by
+    record.status, record.note, record.marked_by = status, note, by
     save_validated(record)
     return record
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -271,6 +271,12 @@ def _holidays_url() -> str:
     return reverse("holidays:list")
 
 
+def _finish_at_holidays(request, holiday: Holiday) -> HttpResponse:
+    """After a change to a holiday: the list of its year, or the list refreshed in place."""
+    url = f"{_holidays_url()}?year={holiday.date.year}"
+    return finish(request, url, refresh_on=(_holidays_url(),))
+
+
 @require_safe
 @permission_required("attendance.view_holiday", raise_exception=True)
 def holiday_list(request):
@@ -302,8 +308,7 @@ def holiday_create(request):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Added the holiday {holiday}.")
-            url = f"{_holidays_url()}?year={holiday.date.year}"
-            return finish(request, url, refresh_on=(_holidays_url(),))
+            return _finish_at_holidays(request, holiday)
     return render_page(request, "attendance/holiday_form.html", {"form": form})
 
 
@@ -322,8 +327,7 @@ def holiday_update(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Saved the holiday {holiday}.")
-            url = f"{_holidays_url()}?year={holiday.date.year}"
-            return finish(request, url, refresh_on=(_holidays_url(),))
+            return _finish_at_holidays(request, holiday)
     return render_page(request, "attendance/holiday_form.html", {**context, "form": form})
 
 
@@ -334,8 +338,7 @@ def holiday_delete(request, pk):
     if request.method == "POST":
         services.holiday_delete(holiday=holiday)
         messages.success(request, f"Deleted the holiday {holiday}; it is a working day again.")
-        url = f"{_holidays_url()}?year={holiday.date.year}"
-        return finish(request, url, refresh_on=(_holidays_url(),))
+        return _finish_at_holidays(request, holiday)
     return render_page(request, "attendance/holiday_delete.html", {"holiday": holiday})
 
 

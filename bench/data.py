@@ -97,8 +97,7 @@ def reset_database(db: Database) -> None:
             admin.execute(f'DROP DATABASE IF EXISTS "{db.name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{db.name}"')
     else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(db.name + suffix).unlink(missing_ok=True)
+        _delete_sqlite_files(db.name)
 
 
 def drop_database(db: Database) -> None:
@@ -108,8 +107,13 @@ def drop_database(db: Database) -> None:
     elif db.temp_dir is not None:
         shutil.rmtree(db.temp_dir, ignore_errors=True)
     else:
-        for suffix in ("", "-wal", "-shm"):
-            Path(db.name + suffix).unlink(missing_ok=True)
+        _delete_sqlite_files(db.name)
+
+
+def _delete_sqlite_files(name: str) -> None:
+    """Delete an SQLite database with its write-ahead log and shared-memory files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(name + suffix).unlink(missing_ok=True)
 
 
 def database_exists(db: Database) -> bool:

@@ -13,9 +13,17 @@ from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
+
+
+def audit(*models: type[Model]) -> None:
+    """Keep the audit trail of these models' rows: what people change, not the timestamps
+    (created_at, updated_at) that every save touches."""
+    for model in models:
+        auditlog.register(model, exclude_fields=["created_at", "updated_at"])
 
 
 def snapshot(instance: Model) -> Model:

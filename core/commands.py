@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 from core.spreadsheets import Column, FileRefused, ImportReport, read_table
 
@@ -40,3 +40,32 @@ def print_report(command, report: ImportReport, *, dry_run: bool) -> None:
             f"{verb} {report.rows} rows: {report.created} added, {report.updated} updated."
         )
     )
+
+
+class ImportCommand(BaseCommand):
+    """Import a CSV or XLSX file: every row, or none; exit non-zero on any problem.
+
+    A subclass names the file's `columns`, says what `--update` does and runs its
+    import in `run_import`.
+    """
+
+    columns: list[Column]
+    update_help: str
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The CSV or XLSX file.")
+        parser.add_argument("--update", action="store_true", help=self.update_help)
+        self.add_import_arguments(parser)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and report; change nothing."
+        )
+
+    def add_import_arguments(self, parser):
+        """Add this import's own options (shown between --update and --dry-run)."""
+
+    def handle(self, *args, file, dry_run, **options):
+        report = self.run_import(read_file(file, self.columns), dry_run=dry_run, **options)
+        print_report(self, report, dry_run=dry_run)
+
+    def run_import(self, table, *, update: bool, dry_run: bool, **options) -> ImportReport:
+        raise NotImplementedError

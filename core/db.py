@@ -5,6 +5,8 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.db.models.functions import Trim
 
 
 def save_validated(instance: models.Model) -> None:
@@ -25,6 +27,15 @@ def save_validated(instance: models.Model) -> None:
             "Reload the page and try again.",
             code="conflict",
         ) from None
+
+
+def filled_in(field: str, *, name: str, message: str) -> models.CheckConstraint:
+    """A constraint that a text field is not blank and has no spaces around it."""
+    return models.CheckConstraint(
+        condition=~Q(**{field: ""}) & Q(**{field: Trim(field)}),
+        name=name,
+        violation_error_message=message,
+    )
 
 
 # More distinct sets of values than this, and one bulk_update is cheaper than the UPDATEs.

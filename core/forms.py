@@ -1,5 +1,9 @@
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+
+# A date field as the browser's date picker.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FormRenderer(TemplatesSetting):

@@ -65,6 +65,11 @@ def status_of(page: Page, name: str) -> Locator:
     return page.get_by_role("group", name=f"Status of {name}")
 
 
+def status_choice(page: Page, name: str, status: str) -> Locator:
+    """One status (a radio button) of one roster row, by the status's label."""
+    return status_of(page, name).get_by_role("radio", name=status)
+
+
 def expect_counts(page: Page, *values: int) -> None:
     """The roster's saved counts, in order: Present … Work from home, then Not marked."""
     items = page.get_by_role("region", name="Saved so far").get_by_role("listitem")

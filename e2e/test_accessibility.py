@@ -12,7 +12,14 @@ from playwright.sync_api import Locator, Page, expect
 from attendance.models import AttendanceRecord, Holiday
 from attendance.tests.factories import AttendanceRecordFactory
 
-from .helpers import expect_counts, first_week_of_last_month, log_in, open_roster, status_of
+from .helpers import (
+    expect_counts,
+    first_week_of_last_month,
+    log_in,
+    open_roster,
+    status_choice,
+    status_of,
+)
 
 AXE = Axe()
 SERIOUS = {"serious", "critical"}
@@ -155,7 +162,7 @@ class TestAxe:
         page = admin_page
         open_roster(page, "Engineering")
         page.get_by_role("button", name="Mark all unmarked as Present").click()
-        status_of(page, "Alan Turing").get_by_role("radio", name="Work from home").check()
+        status_choice(page, "Alan Turing", "Work from home").check()
         expect(page.get_by_role("button", name="Save Alan Turing")).to_be_visible()
         assert serious_violations(page) == []
 
@@ -242,7 +249,7 @@ def test_mark_the_roster_with_the_keyboard_alone(admin_page, staff):
     # A key picks the status of the row that has the focus.
     tab_to(page, status_of(page, "Grace Hopper"))
     page.keyboard.press("h")
-    half_day = status_of(page, "Grace Hopper").get_by_role("radio", name="Half day")
+    half_day = status_choice(page, "Grace Hopper", "Half day")
     expect(half_day).to_be_checked()
     expect(half_day).to_be_focused()
     assert_focus_visible(page)
@@ -261,9 +268,7 @@ def test_mark_the_roster_with_the_keyboard_alone(admin_page, staff):
     # Then the rest: a key on another row, and the whole roster saved from the keyboard.
     tab_to(page, status_of(page, "Ada Lovelace"), backwards=True)
     page.keyboard.press("w")
-    expect(
-        status_of(page, "Ada Lovelace").get_by_role("radio", name="Work from home")
-    ).to_be_checked()
+    expect(status_choice(page, "Ada Lovelace", "Work from home")).to_be_checked()
     save_all = page.get_by_role("button", name="Save attendance").last
     tab_to(page, save_all)
     page.keyboard.press("Enter")

@@ -18,12 +18,20 @@ from .helpers import (
     log_in,
     open_dialog,
     open_roster,
+    status_choice,
     status_of,
     summary,
 )
 
 Status = AttendanceRecord.Status
 ENGINEERS = ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+
+
+def saved_message(page, day, *, new: int, changed: int):
+    """The roster's message after a save."""
+    return page.get_by_text(
+        f"Saved attendance for {day:%d %b %Y}: {new} newly marked, {changed} changed."
+    )
 
 
 def saved_statuses(day) -> dict[str, str]:
@@ -44,14 +52,12 @@ class TestRoster:
 
         page.get_by_role("button", name="Mark all unmarked as Present").click()
         for name in ENGINEERS:
-            expect(status_of(page, name).get_by_role("radio", name="Present")).to_be_checked()
+            expect(status_choice(page, name, "Present")).to_be_checked()
         expect(page.get_by_text("3 unsaved changes")).to_be_visible()
         expect_counts(page, 0, 0, 0, 0, 0, 3)  # nothing is saved yet
 
         page.get_by_role("button", name="Save attendance").first.click()
-        expect(
-            page.get_by_text(f"Saved attendance for {today:%d %b %Y}: 3 newly marked, 0 changed.")
-        ).to_be_visible()
+        expect(saved_message(page, today, new=3, changed=0)).to_be_visible()
         expect_counts(page, 3, 0, 0, 0, 0, 0)
         expect(page.get_by_text("3 unsaved changes")).to_have_count(0)
         assert saved_statuses(today) == dict.fromkeys(ENGINEERS, Status.PRESENT)
@@ -60,32 +66,28 @@ class TestRoster:
         alan = page.get_by_role("row", name=re.compile("Alan Turing"))
         save_alan = alan.get_by_role("button", name="Save Alan Turing")
         expect(save_alan).to_be_hidden()
-        status_of(page, "Alan Turing").get_by_role("radio", name="Absent").check()
+        status_choice(page, "Alan Turing", "Absent").check()
         expect(save_alan).to_be_visible()
         expect(page.get_by_text("1 unsaved change", exact=True)).to_be_visible()
-        status_of(page, "Grace Hopper").get_by_role("radio", name="Half day").check()
+        status_choice(page, "Grace Hopper", "Half day").check()
         save_alan.click()
         expect(alan.get_by_role("status")).to_have_text("Saved")
         expect(save_alan).to_be_hidden()
         expect_counts(page, 2, 1, 0, 0, 0, 0)
-        expect(
-            page.get_by_text(f"Saved attendance for {today:%d %b %Y}: 0 newly marked, 1 changed.")
-        ).to_be_visible()
-        # Grace's change is still on screen, unsaved.
-        expect(
-            status_of(page, "Grace Hopper").get_by_role("radio", name="Half day")
-        ).to_be_checked()
+        expect(saved_message(page, today, new=0, changed=1)).to_be_visible()
         assert saved_statuses(today) == {
             "Ada Lovelace": Status.PRESENT,
             "Alan Turing": Status.ABSENT,
             "Grace Hopper": Status.PRESENT,
         }
+        # Grace's change is still on screen, unsaved.
+        expect(status_choice(page, "Grace Hopper", "Half day")).to_be_checked()
 
     def test_saving_one_row_updates_the_unsaved_note(self, admin_page, staff):
         page = admin_page
         open_roster(page, "Engineering")
-        status_of(page, "Alan Turing").get_by_role("radio", name="Absent").check()
-        status_of(page, "Grace Hopper").get_by_role("radio", name="Half day").check()
+        status_choice(page, "Alan Turing", "Absent").check()
+        status_choice(page, "Grace Hopper", "Half day").check()
         expect(page.get_by_text("2 unsaved changes", exact=True)).to_be_visible()
         page.get_by_role("button", name="Save Alan Turing").click()
         expect(
@@ -106,16 +108,12 @@ class TestRoster:
         status_of(page, "Grace Hopper").get_by_text("Work from home").click()
         page.get_by_role("button", name="Mark all unmarked as Present").click()
         expect(page.get_by_text("Set 2 unmarked rows to Present.")).to_be_visible()
-        expect(status_of(page, "Ada Lovelace").get_by_role("radio", name="Present")).to_be_checked()
-        expect(
-            status_of(page, "Grace Hopper").get_by_role("radio", name="Work from home")
-        ).to_be_checked()
+        expect(status_choice(page, "Ada Lovelace", "Present")).to_be_checked()
+        expect(status_choice(page, "Grace Hopper", "Work from home")).to_be_checked()
         expect_counts(page, 0, 0, 0, 0, 0, 3)
 
         page.get_by_role("button", name="Save attendance").last.click()
-        expect(
-            page.get_by_text(f"Saved attendance for {today:%d %b %Y}: 3 newly marked, 0 changed.")
-        ).to_be_visible()
+        expect(saved_message(page, today, new=3, changed=0)).to_be_visible()
         expect_counts(page, 2, 0, 0, 0, 1, 0)
         assert saved_statuses(today) == {
             "Ada Lovelace": Status.PRESENT,

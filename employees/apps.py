@@ -6,9 +6,8 @@ class EmployeesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from core.audit import audit
 
         from .models import Department, Employee
 
-        auditlog.register(Department, exclude_fields=["created_at", "updated_at"])
-        auditlog.register(Employee, exclude_fields=["created_at", "updated_at"])
+        audit(Department, Employee)

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from core.filters import FilterSet
+
 from .models import Employee
 from .selectors import departments
 
@@ -21,7 +23,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return ordered.order_by(*ordered.query.order_by, "employee_id")
 
 
-class EmployeeFilter(django_filters.FilterSet):
+class EmployeeFilter(FilterSet):
     """The directory's search, filters and sort order, read from the query string."""
 
     q = django_filters.CharFilter(method="search", label="Search")
@@ -58,8 +60,6 @@ class EmployeeFilter(django_filters.FilterSet):
         data.setdefault("sort", "name")
         kwargs.setdefault("prefix", None)
         super().__init__(data, *args, **kwargs)
-        self.form.auto_id = "filter_%s"
-        self.form.label_suffix = ""
         self.form.fields["q"].widget.input_type = "search"
 
     def sort_columns(self) -> dict[str, dict]:

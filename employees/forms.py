@@ -5,11 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
+from core.forms import DATE_WIDGET
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
 from .selectors import departments
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DepartmentForm(forms.ModelForm):

@@ -8,6 +8,8 @@ from django.db.models.functions import Lower, Trim, Upper
 from django.urls import reverse
 from django.utils import timezone
 
+from core.db import filled_in
+
 employee_code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]+\Z",
     "Use only letters, digits, “-” and “_” (for example EMP-001).",
@@ -28,11 +30,7 @@ class Department(models.Model):
                 name="department_name_unique_ci",
                 violation_error_message="A department with this name already exists.",
             ),
-            models.CheckConstraint(
-                condition=~Q(name="") & Q(name=Trim("name")),
-                name="department_name_trimmed",
-                violation_error_message="Enter a department name.",
-            ),
+            filled_in("name", name="department_name_trimmed", message="Enter a department name."),
         ]
 
     def __str__(self):
@@ -100,10 +98,10 @@ class Employee(models.Model):
                 name="employee_email_lower",
                 violation_error_message="The email must be in lower case.",
             ),
-            models.CheckConstraint(
-                condition=~Q(full_name="") & Q(full_name=Trim("full_name")),
+            filled_in(
+                "full_name",
                 name="employee_full_name_trimmed",
-                violation_error_message="Enter the employee's full name.",
+                message="Enter the employee's full name.",
             ),
             models.CheckConstraint(
                 condition=Q(date_left__isnull=True) | Q(date_left__gte=F("date_joined")),

@@ -128,9 +128,8 @@ def employee_reactivate(request, code):
         else:
             messages.success(request, f"Reactivated {employee}.")
             return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
-    return render_page(
-        request, "employees/employee_reactivate.html", {"employee": employee, "error": error}
-    )
+    context = {"employee": employee, "error": error}
+    return render_page(request, "employees/employee_reactivate.html", context)
 
 
 @require_get_or_post
@@ -197,11 +196,8 @@ def department_update(request, pk):
         else:
             messages.success(request, f"Renamed {old_name} to {department}.")
             return finish(request, _departments_url(), refresh_on=(_departments_url(),))
-    return render_page(
-        request,
-        "employees/department_form.html",
-        {"form": form, "department": department, "title": f"Rename {old_name}"},
-    )
+    context = {"form": form, "department": department, "title": f"Rename {old_name}"}
+    return render_page(request, "employees/department_form.html", context)
 
 
 @require_get_or_post

@@ -4,8 +4,6 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
@@ -172,16 +170,11 @@ class TestReadingHistory:
         )
         assert response.context["entries"] == []
 
-    def test_activity_query_count_does_not_grow(self, client, hr):
+    def test_activity_query_count_does_not_grow(self, hr, query_counts):
         def changes(n):
             for employee in EmployeeFactory.create_batch(n):
                 employee.job_title = "Changed"
                 employee.save()
 
-        changes(3)
-        with CaptureQueriesContext(connection) as few:
-            client.get("/activity/")
-        changes(40)
-        with CaptureQueriesContext(connection) as many:
-            client.get("/activity/")
-        assert len(few) == len(many)
+        few, many, _ = query_counts("/activity/", changes, few=3, more=40)
+        assert few == many

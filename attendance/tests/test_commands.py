@@ -36,14 +36,14 @@ class TestImportAttendance:
         assert AttendanceRecord.objects.count() == 2
         assert LogEntry.objects.get_for_model(AttendanceRecord).count() == 2
 
-    def test_bad_rows_fail_with_every_reason_and_import_nothing(self, tmp_path, amy, capsys):
+    def test_bad_rows_fail_with_every_reason_and_import_nothing(
+        self, tmp_path, amy, command_errors
+    ):
         file = tmp_path / "march.csv"
         file.write_text(
             "employee_id,date,status\nE1,2025-03-03,P\nE1,2024-01-01,P\nX,2025-03-04,P\n"
         )
-        with pytest.raises(CommandError, match="2 problem"):
-            call_command("import_attendance", str(file))
-        errors = capsys.readouterr().err
+        errors = command_errors("import_attendance", str(file), match="2 problem")
         assert "Row 3, Date: Amy (E1) joined on 06 Jan 2025" in errors
         assert "Row 4, Employee code: No employee has the code “X”." in errors
         assert not AttendanceRecord.objects.exists()

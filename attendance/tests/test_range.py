@@ -21,11 +21,13 @@ def d(day):
     return datetime.date(2025, 3, day)
 
 
+# Amy's first day: all of March 2025 can be marked for her.
+JOINED = datetime.date(2024, 1, 1)
+
+
 @pytest.fixture
 def amy():
-    return EmployeeFactory(
-        employee_id="E1", full_name="Amy Smith", date_joined=datetime.date(2024, 1, 1)
-    )
+    return EmployeeFactory(employee_id="E1", full_name="Amy Smith", date_joined=JOINED)
 
 
 class TestService:
@@ -75,7 +77,7 @@ class TestService:
         with pytest.raises(ValidationError, match="at most 366 days"):
             services.attendance_mark_range(
                 employee=amy,
-                start=datetime.date(2024, 1, 1),
+                start=JOINED,
                 end=datetime.date(2025, 1, 2),
                 status="present",
             )

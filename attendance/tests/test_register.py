@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains
 
 from accounts.scoping import EVERYTHING
@@ -116,18 +114,15 @@ class TestRegister:
         response = client.get("/attendance/register/", {"month": "2025-03", "page": 2})
         assert len(response.context["rows"]) == 5
 
-    def test_query_count_does_not_grow(self, client, viewer):
+    def test_query_count_does_not_grow(self, viewer, query_counts):
         def add(n):
             for employee in EmployeeFactory.create_batch(n, date_joined=datetime.date(2024, 1, 1)):
                 for day in (3, 4, 5):
                     AttendanceRecordFactory(employee=employee, date=d(day))
 
-        add(5)
-        with CaptureQueriesContext(connection) as few:
-            client.get("/attendance/register/", {"month": "2025-03"})
-        add(60)
-        with CaptureQueriesContext(connection) as many:
-            client.get("/attendance/register/", {"month": "2025-03"})
+        few, many, _ = query_counts(
+            "/attendance/register/", add, few=5, more=60, data={"month": "2025-03"}
+        )
         # session, user, 2 permission lookups, department scope, holidays, count, page,
         # records, totals, departments
-        assert len(few) == len(many) == 11
+        assert few == many == 11

@@ -148,22 +148,17 @@ class TestRosterPage:
         assert client.get(ROSTER)["Location"] == f"/login/?next={ROSTER}"
 
     @pytest.mark.parametrize("marked", [False, True])
-    def test_query_count_does_not_grow_with_employees(self, client, clerk, marked):
+    def test_query_count_does_not_grow_with_employees(self, clerk, query_counts, marked):
         def add(n):
             for employee in EmployeeFactory.create_batch(n):
                 if marked:
                     AttendanceRecordFactory(employee=employee)
 
-        add(5)
-        with CaptureQueriesContext(connection) as few:
-            client.get(ROSTER)
-        add(195)
-        with CaptureQueriesContext(connection) as many:
-            response = client.get(ROSTER)
+        few, many, response = query_counts(ROSTER, add, few=5, more=195)
         assert len(response.context["employees"]) == 200
         # session, user, 2 permission lookups, department scope, departments, holidays,
         # roster, counts
-        assert len(few) == len(many) == 9
+        assert few == many == 9
 
 
 class TestSaveRoster:
@@ -398,19 +393,14 @@ class TestAttendanceList:
         assertNotContains(response, f"/attendance/{record.pk}/edit/")
         assertNotContains(response, "Mark attendance")
 
-    def test_query_count_does_not_grow(self, client, clerk):
+    def test_query_count_does_not_grow(self, clerk, query_counts):
         def add(n):
             for employee in EmployeeFactory.create_batch(n):
                 AttendanceRecordFactory(employee=employee, marked_by=clerk)
 
-        add(5)
-        with CaptureQueriesContext(connection) as few:
-            client.get("/attendance/")
-        add(195)
-        with CaptureQueriesContext(connection) as many:
-            client.get("/attendance/")
+        few, many, _ = query_counts("/attendance/", add, few=5, more=195)
         # session, user, 2 permission lookups, department scope, departments, count, page
-        assert len(few) == len(many) == 8
+        assert few == many == 8
 
 
 class TestEditAndDelete:

@@ -31,13 +31,11 @@ def test_update_and_create_departments(tmp_path):
     assert (employee.full_name, employee.department.name) == ("New Name", "Research")
 
 
-def test_errors_exit_non_zero_and_import_nothing(tmp_path, capsys):
+def test_errors_exit_non_zero_and_import_nothing(tmp_path, command_errors):
     DepartmentFactory(name="Sales")
     file = tmp_path / "people.csv"
     file.write_text(f"{HEADER}\nE1,Jane,jane@example.com,Sales\nE2,,bad,Sales\n")
-    with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import_employees", str(file))
-    errors = capsys.readouterr().err
+    errors = command_errors("import_employees", str(file), match="nothing was imported")
     assert "Row 3, Full name: Enter the employee's full name." in errors
     assert "Row 3, Email: Enter a valid email address" in errors
     assert not Employee.objects.exists()

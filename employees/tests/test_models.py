@@ -37,28 +37,26 @@ class TestDepartmentConstraints:
 
 
 class TestEmployeeConstraints:
-    def test_code_must_be_capitals_in_the_database(self):
+    @pytest.mark.parametrize(
+        "fields",
+        [
+            pytest.param({"employee_id": "emp001"}, id="code_must_be_capitals"),
+            pytest.param({"email": "Jane@Example.com"}, id="email_must_be_lower_case"),
+            pytest.param({"full_name": "  "}, id="blank_name"),
+            pytest.param(
+                {"date_joined": datetime.date(2024, 5, 1), "date_left": datetime.date(2024, 4, 30)},
+                id="leaving_before_joining",
+            ),
+        ],
+    )
+    def test_refused_by_the_database(self, fields):
         with pytest.raises(IntegrityError):
-            EmployeeFactory(employee_id="emp001")
-
-    def test_email_must_be_lower_case_in_the_database(self):
-        with pytest.raises(IntegrityError):
-            EmployeeFactory(email="Jane@Example.com")
+            EmployeeFactory(**fields)
 
     def test_email_is_unique(self):
         EmployeeFactory(email="jane@example.com")
         with pytest.raises(IntegrityError):
             EmployeeFactory(email="jane@example.com")
-
-    def test_blank_name_is_refused_by_the_database(self):
-        with pytest.raises(IntegrityError):
-            EmployeeFactory(full_name="  ")
-
-    def test_leaving_before_joining_is_refused_by_the_database(self):
-        with pytest.raises(IntegrityError):
-            EmployeeFactory(
-                date_joined=datetime.date(2024, 5, 1), date_left=datetime.date(2024, 4, 30)
-            )
 
     def test_leaving_before_joining_is_reported_beside_the_leaving_date(self):
         employee = EmployeeFactory.build(

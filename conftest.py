@@ -146,3 +146,24 @@ def matrix_world(db, django_user_model):
         "batch": batch,
         "token": token,
     }
+
+
+@pytest.fixture
+def limited_hr(db, django_user_model):
+    """An HR admin, staff (so also in the admin), limited to the department "Inside";
+    the department "Outside" exists too. Not signed in."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+    from accounts.models import DepartmentScope
+    from employees.tests.factories import DepartmentFactory
+
+    inside, outside = DepartmentFactory(name="Inside"), DepartmentFactory(name="Outside")
+    user = django_user_model.objects.create_user(
+        "limited-hr", password="x-Pass-1234", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=roles.HR_ADMIN))
+    DepartmentScope.objects.create(user=user).departments.add(inside)
+    return SimpleNamespace(user=user, inside=inside, outside=outside)

@@ -27,11 +27,19 @@ class Scope:
             return queryset
         return queryset.filter(**{f"{department_path}__in": self.department_ids})
 
+    @property
+    def may_add_departments(self) -> bool:
+        """Only a user who sees every department may add one (pages, imports, the admin)."""
+        return not self.is_limited
+
     def allows(self, department_id: int) -> bool:
         return self.department_ids is None or department_id in self.department_ids
 
 
 EVERYTHING = Scope(department_ids=None)
+CANNOT_ADD_DEPARTMENTS = (
+    "Your account is limited to some departments, so it cannot add new ones. Ask an administrator."
+)
 
 
 def scope_for(user) -> Scope:

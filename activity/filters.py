@@ -7,7 +7,16 @@ from django.contrib.auth import get_user_model
 from core.filters import FilterSet
 from core.forms import DATE_WIDGET
 
-from .selectors import KINDS, content_types
+from .selectors import KINDS, content_types, visible_entries
+
+
+def _people(request):
+    """Who the filter offers: anyone for a user who sees every department; for a limited
+    user, only those who changed something they may see."""
+    people = get_user_model().objects.order_by("username")
+    if request is None or not request.scope.is_limited:
+        return people
+    return people.filter(pk__in=visible_entries(scope=request.scope).values("actor"))
 
 
 class ActivityFilter(FilterSet):
@@ -15,7 +24,7 @@ class ActivityFilter(FilterSet):
 
     user = django_filters.ModelChoiceFilter(
         field_name="actor",
-        queryset=get_user_model().objects.order_by("username"),
+        queryset=_people,
         empty_label="Anyone",
         label="Who",
     )

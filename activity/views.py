@@ -18,7 +18,7 @@ ACTIVITY_PER_PAGE = 50
 def activity(request):
     """Every change to HRMS records: who, when, and the old and new values."""
     entries = selectors.visible_entries(scope=request.scope)
-    filterset = ActivityFilter(request.GET, queryset=entries)
+    filterset = ActivityFilter(request.GET, queryset=entries, request=request)
     page = CappedPaginator(filterset.qs, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "entries": audit.describe(page.object_list)}
     return render_page(request, "activity/activity.html", context, partial="results")

@@ -14,6 +14,7 @@ from typing import Annotated
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -27,12 +28,14 @@ from ninja.throttling import AuthRateThrottle
 from attendance import selectors as attendance_selectors
 from attendance import services as attendance_services
 from attendance.models import AttendanceRecord, Status
+from core.security import client_ip
 from employees import selectors as employee_selectors
 from employees import services as employee_services
 from employees.forms import EmployeeForm
 from employees.models import EMPLOYEE_FIELDS
 
 from . import schemas
+from .ratelimit import count_request, seconds_left
 
 MAX_LIMIT = 500
 DUPLICATE_CODES = {"unique", "duplicate"}
@@ -78,7 +81,21 @@ class BrowserSessionAuth(SessionAuth):
 
 
 class ThrottleByUser(AuthRateThrottle):
-    """Requests per minute, counted per token (or per signed-in user)."""
+    """Requests per period, counted per token (or per signed-in user, or address), in a
+    counter every app server shares (api/ratelimit.py)."""
+
+    def allow_request(self, request) -> bool:
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            ident = f"token-{token.pk}"
+        elif request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            ident = f"address-{client_ip(request)}"
+        return count_request(ident, period=self.duration) <= self.num_requests
+
+    def wait(self) -> int:
+        return seconds_left(self.duration)
 
 
 RATE_LIMIT = ThrottleByUser(settings.API_RATE_LIMIT)
@@ -110,11 +127,14 @@ api = HrmsApi(
 
 
 def service(function, **kwargs):
-    """Call a service; its refusals become 409 (duplicates) or 422 (anything else)."""
+    """Call a service; its refusals become 409 (duplicates) or 422 (anything else), and an
+    object someone else deleted meanwhile 404."""
     try:
         return function(**kwargs)
     except DjangoValidationError as error:
         raise api_error(error) from None
+    except ObjectDoesNotExist:
+        raise HttpError(404, "It no longer exists: someone else deleted it a moment ago.") from None
 
 
 def api_error(error: DjangoValidationError) -> Exception:
@@ -473,7 +493,7 @@ def update_attendance(request, record_id: RecordId, payload: schemas.AttendanceU
     permission="attendance.delete_attendancerecord",
 )
 def delete_attendance(request, record_id: RecordId):
-    attendance_services.attendance_delete(record=_record(request, record_id))
+    service(attendance_services.attendance_delete, record=_record(request, record_id))
     return Answer(204, None)
 
 

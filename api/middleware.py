@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.utils import timezone
 
 from .models import ApiToken, hash_key
@@ -36,3 +37,35 @@ class ApiTokenMiddleware:
                 ):
                     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return self.get_response(request)
+
+
+class ApiErrorsMiddleware:
+    """Under /api/ every answer is JSON: an error that Django or the router answered with a
+    page (an unknown path, a method not allowed, a body over the upload limit, a CSRF
+    failure) becomes the API's error shape, {"detail": "..."}, with the same status."""
+
+    REASONS = {
+        400: "Bad request: the request could not be read (a body over the size limit, or "
+        "malformed).",
+        403: "Forbidden.",
+        404: "Not found: no API operation has this path.",
+        405: "Method not allowed on this path.",
+        500: "Server error: the request failed; it has been logged.",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path_info.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            reason = self.REASONS.get(response.status_code, response.reason_phrase)
+            answer = JsonResponse({"detail": reason}, status=response.status_code)
+            if response.has_header("Allow"):
+                answer["Allow"] = response["Allow"]
+            return answer
+        return response

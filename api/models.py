@@ -56,3 +56,15 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class RateCounter(models.Model):
+    """The requests one token made in one window of the API's rate limit (kept in the
+    database when there is no Redis; api/ratelimit.py)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.name}: {self.count}"

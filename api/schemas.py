@@ -16,15 +16,19 @@ StatusLabel.__doc__ = "An attendance status, by its label."
 NOT_MARKED = "Not Marked"
 
 
-def _no_nul(value: str) -> str:
+def _storable(value: str) -> str:
     if "\x00" in value:
         raise ValueError("Text may not contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("Text may not contain a lone surrogate (\\ud800-\\udfff).") from None
     return value
 
 
-# Any text a client sends: the web forms refuse NUL characters the same way, and
-# PostgreSQL cannot store them.
-Text = Annotated[str, AfterValidator(_no_nul)]
+# Any text a client sends: the web forms refuse NUL characters the same way, and no
+# database can store them or a lone surrogate (which JSON's \u escapes can carry).
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 class EmployeeIn(Schema):

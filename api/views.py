@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .models import ApiToken
+from .selectors import manageable_tokens, manages_others, may_issue_for_others
 
 
 class TokenForm(forms.Form):
@@ -21,34 +22,32 @@ class TokenForm(forms.Form):
         required=False,
         empty_label="Myself",
         label="For whom",
-        help_text="HR admins may create a token for someone else.",
+        help_text="Superusers may create a token for someone else.",
     )
 
-    def __init__(self, *args, may_manage: bool, **kwargs):
+    def __init__(self, *args, for_others: bool, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        if not may_manage:
+        if not for_others:
             del self.fields["user"]
-
-
-def _may_manage(user) -> bool:
-    return user.has_perm("api.manage_apitoken")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def token_list(request):
-    """Every signed-in user manages their own tokens; HR admins everyone's."""
-    may_manage = _may_manage(request.user)
-    form = TokenForm(request.POST or None, may_manage=may_manage)
+    """Every signed-in user manages their own tokens; see selectors for who manages more."""
+    for_others = may_issue_for_others(request.user)
+    form = TokenForm(request.POST or None, for_others=for_others)
     new_key = None
     if form.is_valid():
         owner = form.cleaned_data.get("user") or request.user
         token, new_key = ApiToken.issue(user=owner, name=form.cleaned_data["name"].strip())
-        form = TokenForm(may_manage=may_manage)
-    tokens = ApiToken.objects.select_related("user")
-    if not may_manage:
-        tokens = tokens.filter(user=request.user)
-    context = {"form": form, "tokens": tokens, "new_key": new_key, "may_manage": may_manage}
+        form = TokenForm(for_others=for_others)
+    context = {
+        "form": form,
+        "tokens": manageable_tokens(request.user),
+        "new_key": new_key,
+        "may_manage": manages_others(request.user),
+    }
     response = render(request, "api/tokens.html", context, status=400 if form.errors else 200)
     if new_key:
         response["Cache-Control"] = "no-store"  # the key is on this page only
@@ -57,8 +56,7 @@ def token_list(request):
 
 @require_POST
 def token_revoke(request, pk):
-    tokens = ApiToken.objects.all() if _may_manage(request.user) else request.user.api_tokens
-    token = get_object_or_404(tokens, pk=pk)
+    token = get_object_or_404(manageable_tokens(request.user), pk=pk)
     token.revoke()
     messages.success(request, f"Revoked {token}. It no longer works.")
     return redirect("tokens:list")

@@ -201,6 +201,17 @@ class RegisterForm(PickerForm):
     field_order = ["month", "department"]
     defaults = {"month": lambda: timezone.localdate().strftime("%Y-%m")}
     prefix_id = "register"
+    # The register links to the months either side: both must be real dates.
+    FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not self.FIRST_YEAR <= month.year <= self.LAST_YEAR:
+            raise ValidationError(
+                f"Choose a month between {self.FIRST_YEAR} and {self.LAST_YEAR}.",
+                code="out_of_range",
+            )
+        return month
 
 
 class RangeForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
 from core.audit import log_bulk, snapshot
-from core.db import save_validated, update_many
+from core.db import delete_once, save_validated, update_many
 from employees.models import Employee
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
@@ -85,7 +85,8 @@ def attendance_update(
 
 @transaction.atomic
 def attendance_delete(*, record: AttendanceRecord) -> None:
-    record.delete()
+    """AttendanceRecord.DoesNotExist if someone else deleted it first."""
+    delete_once(record)
 
 
 @dataclass(frozen=True)

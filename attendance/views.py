@@ -251,7 +251,10 @@ def attendance_delete(request, pk):
     record = get_object_or_404(selectors.attendance_list(scope=request.scope), pk=pk)
     next_url = safe_next(request, reverse("attendance:list"))
     if request.method == "POST":
-        services.attendance_delete(record=record)
+        try:
+            services.attendance_delete(record=record)
+        except AttendanceRecord.DoesNotExist:
+            raise Http404("Someone else deleted this record a moment ago.") from None
         messages.success(request, f"Deleted the record of {record}.")
         return finish(request, next_url, refresh_on=_refresh_on(record))
     return render_page(

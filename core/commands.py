@@ -2,23 +2,19 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from core.spreadsheets import Column, FileRefused, ImportReport, read_table
+from core.spreadsheets import Column, FileRefused, ImportReport, Limits, read_table
 
 
 def read_file(path: str, columns: list[Column]):
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"There is no file at {path}.")
+    limits = Limits.from_settings()
     try:
-        return read_table(
-            file.read_bytes(),
-            filename=file.name,
-            columns=columns,
-            max_bytes=settings.IMPORT_MAX_BYTES,
-        )
+        limits.check_size(file.stat().st_size)  # before reading it into memory
+        return read_table(file.read_bytes(), filename=file.name, columns=columns, limits=limits)
     except FileRefused as refusal:
         raise CommandError(str(refusal)) from None
 

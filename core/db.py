@@ -38,6 +38,16 @@ def filled_in(field: str, *, name: str, message: str) -> models.CheckConstraint:
     )
 
 
+def delete_once(instance: models.Model) -> None:
+    """Delete a row that others may be deleting at the same moment: exactly one of them
+    deletes it (and its deletion is logged once); the others get the model's DoesNotExist.
+
+    The row is locked first (on SQLite the write transaction already serialises them), so
+    a second request waits, then finds it gone. Call it inside a transaction.
+    """
+    type(instance)._base_manager.select_for_update().get(pk=instance.pk).delete()
+
+
 # More distinct sets of values than this, and one bulk_update is cheaper than the UPDATEs.
 MAX_UPDATE_GROUPS = 20
 # Ids per UPDATE ... WHERE id IN (...), well inside every database's parameter limit.

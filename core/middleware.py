@@ -4,6 +4,7 @@ from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
 from django.contrib.messages import get_messages
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -21,19 +22,28 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
 
 class RefuseNulMiddleware:
     """A NUL character is never part of anything a person types, and PostgreSQL can neither
-    store nor compare one. Forms refuse it field by field; this refuses it in a page's query
-    string, where a filter (the admin's, for one) would hand it to the database. The JSON
-    API checks its own parameters and answers 422."""
+    store nor compare one. Forms refuse it field by field; this refuses it in an address's
+    path (where an employee code would hand it to the database) and in a page's query
+    string (where a filter, the admin's for one, would). The JSON API checks its own query
+    parameters and answers 422."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith("/api/") and any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
+        is_api = request.path_info.startswith("/api/")
+        if "\x00" in request.path_info or (
+            not is_api
+            and any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()
+            )
         ):
-            reason = "The address contains a NUL character, which no search or filter accepts."
+            reason = (
+                "The address contains a NUL character, which no page, search or filter accepts."
+            )
+            if is_api:
+                return JsonResponse({"detail": reason}, status=400)
             return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
 
@@ -85,7 +95,9 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        # Only a session sign-in has a session to keep alive: a request signed in some
+        # other way (an API token) must not create one.
+        if request.user.is_authenticated and request.session.session_key:
             note_activity(request.session)
         return self.get_response(request)
 

@@ -3,17 +3,22 @@
 Accepted: a byte-order mark, Windows line endings, UTF-8 or Windows-1252 text,
 columns in any order and under a few usual names, extra columns (ignored and
 reported), empty optional cells and blank lines. Refused, with a reason: a file
-that is neither CSV nor XLSX, one that is too large, and one missing a required
-column.
+that is neither CSV nor XLSX, one that cannot be read, one missing a required
+column, and one over any of the `Limits` (size, unpacked size, rows, columns, cells,
+time). A file is never trusted about its own size: an XLSX sheet is read as a stream
+of the rows it really holds, and reading stops at the first limit crossed.
 """
 
 import csv
 import datetime
 import io
 import re
+import time
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from openpyxl import load_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -48,20 +53,49 @@ class Table:
         )
 
 
-def read_table(content: bytes, *, filename: str, columns: list[Column], max_bytes: int) -> Table:
-    """Read a CSV or XLSX file's first sheet into a Table with the given columns."""
-    if len(content) > max_bytes:
-        raise FileRefused(
-            f"The file is {len(content) / 1_048_576:.1f} MB; the limit is "
-            f"{max_bytes / 1_048_576:.0f} MB. Split it into smaller files."
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file one import reads (settings IMPORT_MAX_*, docs/security.md)."""
+
+    max_bytes: int = 5 * 1024 * 1024  # the file as uploaded
+    max_unpacked_bytes: int = 50 * 1024 * 1024  # an XLSX file's parts, unzipped
+    max_rows: int = 10_000  # rows below the header
+    max_columns: int = 50
+    max_cells: int = 250_000
+    max_seconds: float = 15.0
+
+    @classmethod
+    def from_settings(cls) -> "Limits":
+        return cls(
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_BYTES,
+            max_rows=settings.IMPORT_MAX_ROWS,
+            max_columns=settings.IMPORT_MAX_COLUMNS,
+            max_cells=settings.IMPORT_MAX_CELLS,
+            max_seconds=settings.IMPORT_MAX_SECONDS,
         )
+
+    def check_size(self, size: int) -> None:
+        if size > self.max_bytes:
+            raise FileRefused(
+                f"The file is {size / 1_048_576:.1f} MB; the limit is "
+                f"{self.max_bytes / 1_048_576:.0f} MB. Split it into smaller files."
+            )
+
+
+def read_table(
+    content: bytes, *, filename: str, columns: list[Column], limits: Limits | None = None
+) -> Table:
+    """Read a CSV or XLSX file's first sheet into a Table with the given columns."""
+    limits = limits or Limits.from_settings()
+    limits.check_size(len(content))
     if not content.strip():
         raise FileRefused("The file is empty.")
     name = filename.lower()
     if content.startswith(XLSX_MAGIC):
-        raw = _xlsx_rows(content)
+        raw = _xlsx_rows(content, limits)
     elif name.endswith((".csv", ".txt")):
-        raw = _csv_rows(content)
+        raw = _csv_rows(content, limits)
     else:
         raise FileRefused(
             "That is not a CSV or Excel (.xlsx) file. Save the spreadsheet as CSV or "
@@ -70,8 +104,43 @@ def read_table(content: bytes, *, filename: str, columns: list[Column], max_byte
     return _table(raw, columns)
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
-    if b"\x00" in content[:4096]:
+def _within_limits(rows: Iterable[Sequence], limits: Limits) -> list[list[str]]:
+    """The rows as text, stopping at the first limit the file crosses."""
+    started = time.monotonic()
+    raw, cells = [], 0
+    for row in rows:
+        if len(raw) > limits.max_rows:  # the header and max_rows rows are read
+            raise FileRefused(
+                f"The file has more than {limits.max_rows:,} rows, the most one import "
+                "takes at once. Split it into smaller files."
+            )
+        row = list(row)
+        if len(row) > limits.max_columns:
+            extra = row[limits.max_columns :]
+            if extra.count(None) + extra.count("") < len(extra):
+                raise FileRefused(
+                    f"Row {len(raw) + 1} has more than {limits.max_columns} columns. Keep "
+                    "only the columns of the template and upload it again."
+                )
+            row = row[: limits.max_columns]
+        values = [_cell(value) for value in row]
+        cells += len(values)
+        if cells > limits.max_cells:
+            raise FileRefused(
+                f"The file has more than {limits.max_cells:,} cells, the most one import "
+                "takes at once. Split it into smaller files."
+            )
+        if time.monotonic() - started > limits.max_seconds:
+            raise FileRefused(
+                f"Reading the file took more than {limits.max_seconds:.0f} seconds. "
+                "Split it into smaller files."
+            )
+        raw.append(values)
+    return raw
+
+
+def _csv_rows(content: bytes, limits: Limits) -> list[list[str]]:
+    if b"\x00" in content:
         raise FileRefused("That is not a CSV file (it holds binary data). Upload CSV or XLSX.")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -85,20 +154,47 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     # in some countries).
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    try:
+        return _within_limits(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), limits
+        )
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            reason = f"a cell is longer than {csv.field_size_limit():,} characters"
+        else:
+            reason = str(error)
+        raise FileRefused(f"The CSV file could not be read: {reason}.") from None
 
 
-def _xlsx_rows(content: bytes) -> list[list[str]]:
+UNREADABLE_XLSX = "The Excel file could not be read. Open it in Excel and save it as .xlsx again."
+
+
+def _xlsx_rows(content: bytes, limits: Limits) -> list[list[str]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            # Python's zip reader never unpacks a part past the size it declares.
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise FileRefused(UNREADABLE_XLSX) from None
+    if unpacked > limits.max_unpacked_bytes:
+        raise FileRefused(
+            f"The Excel file unpacks to {unpacked / 1_048_576:.0f} MB; the limit is "
+            f"{limits.max_unpacked_bytes / 1_048_576:.0f} MB. Split it into smaller files."
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise FileRefused(
-            "The Excel file could not be read. Open it in Excel and save it as .xlsx again."
-        ) from error
-    sheet = workbook.worksheets[0]
-    rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+        try:
+            sheet = workbook.worksheets[0]
+            # Forget the size the sheet declares (it may claim A1:XFD1048576): read only
+            # the rows and cells it really holds.
+            sheet.reset_dimensions()
+            return _within_limits(sheet.iter_rows(values_only=True), limits)
+        finally:
+            workbook.close()
+    except FileRefused:
+        raise
+    except Exception:  # a hostile or broken file can fail anywhere in the reader
+        raise FileRefused(UNREADABLE_XLSX) from None
 
 
 def _cell(value) -> str:

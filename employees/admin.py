@@ -24,6 +24,9 @@ class DepartmentAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return department_list(scope=scope_for(request.user))
 
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and scope_for(request.user).may_add_departments
+
     @admin.display(description="active employees", ordering="active_count")
     def active_count(self, department):
         return department.active_count

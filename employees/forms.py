@@ -52,11 +52,13 @@ class EmployeeForm(forms.ModelForm):
 
     def __init__(self, *args, scope: Scope = EVERYTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].empty_label = "Choose a department"
-        # A user limited to some departments can only pick those.
-        self.fields["department"].queryset = departments(scope=scope)
         self.scope = scope
-        if not self.instance.pk:
+        # The admin leaves out the fields a user may only view.
+        if "department" in self.fields:
+            self.fields["department"].empty_label = "Choose a department"
+            # A user limited to some departments can only pick those.
+            self.fields["department"].queryset = departments(scope=scope)
+        if "date_joined" in self.fields and not self.instance.pk:
             self.fields["date_joined"].initial = timezone.localdate
 
     def clean_employee_id(self):

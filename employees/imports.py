@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from accounts.scoping import EVERYTHING, Scope
+from accounts.scoping import CANNOT_ADD_DEPARTMENTS, EVERYTHING, Scope
 from core.audit import snapshot
 from core.spreadsheets import Column, ImportReport, Table
 
@@ -55,9 +55,13 @@ def employees_import(
     everyone = Employee.objects.filter(employee_id__in=codes)
     visible = {e.employee_id: e for e in scope.limit(everyone, "department")}
     taken = set(everyone.values_list("employee_id", flat=True))
-    email_owner = dict(
-        Employee.objects.filter(email__in=emails).values_list("email", "employee_id")
-    )
+    # Each email's holder: named only if the user may see them.
+    email_owner = {
+        email: (code, scope.allows(department_id))
+        for email, code, department_id in Employee.objects.filter(email__in=emails).values_list(
+            "email", "employee_id", "department_id"
+        )
+    }
 
     seen_codes, seen_emails = {}, {}
     to_create, to_update = [], []
@@ -90,9 +94,10 @@ def employees_import(
                 number, "Email", f"{employee.email} is also on row {seen_emails[employee.email]}."
             )
             continue
-        owner = email_owner.get(employee.email)
+        owner, may_name = email_owner.get(employee.email, (None, False))
         if owner is not None and owner != code:
-            report.error(number, "Email", f"{employee.email} is already the email of {owner}.")
+            holder = owner if may_name else "another employee"
+            report.error(number, "Email", f"{employee.email} is already the email of {holder}.")
             continue
         seen_codes[code], seen_emails[employee.email] = number, number
         (to_update if existing else to_create).append((before, employee))
@@ -130,12 +135,8 @@ def _create_missing_departments(table, known: dict, scope: Scope, report: Import
         name = " ".join(data.get("department", "").split())
         if name and name.lower() not in known:
             missing.setdefault(name.lower(), (name, number))
-    if missing and scope.is_limited:
-        report.error(
-            0,
-            "Department",
-            "Your account is limited to some departments, so it cannot create new ones.",
-        )
+    if missing and not scope.may_add_departments:
+        report.error(0, "Department", CANNOT_ADD_DEPARTMENTS)
         return
     for name, number in missing.values():
         try:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.audit import log_bulk
-from core.db import save_validated
+from core.db import delete_once, save_validated
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
 
@@ -114,8 +114,9 @@ def employee_reactivate(*, employee: Employee) -> Employee:
 
 @transaction.atomic
 def employee_delete(*, employee: Employee) -> None:
-    """Delete an employee and everything recorded about them."""
-    employee.delete()
+    """Delete an employee and everything recorded about them; Employee.DoesNotExist if
+    someone else deleted them first."""
+    delete_once(employee)
 
 
 def _check_attendance_within_employment(employee: Employee) -> None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.scoping import CANNOT_ADD_DEPARTMENTS
 from core.exports import download
 from core.forms import add_service_errors
 from core.htmx import finish, render_page
@@ -137,7 +138,10 @@ def employee_reactivate(request, code):
 def employee_delete(request, code):
     employee = _employee_or_404(request, code)
     if request.method == "POST":
-        services.employee_delete(employee=employee)
+        try:
+            services.employee_delete(employee=employee)
+        except Employee.DoesNotExist:
+            raise Http404("Someone else deleted this employee a moment ago.") from None
         messages.success(request, f"Deleted {employee} and all their records.")
         return finish(request, _directory_url(), refresh_on=(_directory_url(),))
     context = {"employee": employee, "record_count": employee.attendance.count()}
@@ -165,11 +169,8 @@ def department_list(request):
 @require_get_or_post
 @permission_required("employees.add_department", raise_exception=True)
 def department_create(request):
-    if request.scope.is_limited:
-        raise PermissionDenied(
-            "Your account is limited to some departments, so it cannot add new ones. "
-            "Ask an administrator."
-        )
+    if not request.scope.may_add_departments:
+        raise PermissionDenied(CANNOT_ADD_DEPARTMENTS)
     form = DepartmentForm(request.POST or None)
     if form.is_valid():
         try:

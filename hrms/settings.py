@@ -38,9 +38,15 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto and X-Forwarded-For.
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+# The addresses (or networks) of our own reverse proxies: only a request that comes from
+# one of them may say, in X-Forwarded-For, whom it is forwarding (core/security.py). By
+# default, behind a proxy, a proxy on this machine; set it to your load balancers'.
+TRUSTED_PROXIES = env.list(
+    "TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if BEHIND_TLS_PROXY else []
+)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.HRMSAdminConfig",  # django.contrib.admin, with a scoped redirect
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +78,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every request gets an id, a log line and metrics, whatever happens later.
     "core.observability.RequestLogMiddleware",
+    # Next: any error under /api/, wherever it comes from, is answered in JSON.
+    "api.middleware.ApiErrorsMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages compressed (a 400-person roster: 480 KB of HTML, 30 KB sent); Django's
@@ -141,7 +149,8 @@ DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: Redis when REDIS_URL is set (shared by every app server), else this process.
-if env.str("REDIS_URL", default=""):
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -224,6 +233,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_USERNAME_CALLABLE = "core.security.sign_in_name"
 
 # Audit trail (django-auditlog): who changed what, with old and new values.
 AUDITLOG_INCLUDE_ALL_MODELS = False
@@ -281,10 +291,25 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # The JSON API: requests per minute for each token (or signed-in user).
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
-NINJA_NUM_PROXIES = 1 if BEHIND_TLS_PROXY else 0
+# django-ninja's own reading of X-Forwarded-For is not used: client_ip() is.
+NINJA_NUM_PROXIES = 0
 
-# Imports: the largest file accepted.
+# A roster posts two fields a person (the status chosen, the status seen): the whole of a
+# roster of ROSTER_MAX_ROWS people must arrive, or the marking of a large department is
+# refused before the page can keep what was entered.
+ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=10_000)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2 * ROSTER_MAX_ROWS + 100
+
+# Imports: how much of a file one import reads (core/spreadsheets.py, docs/security.md).
+# A file over any limit is refused with a message naming it. Imports run in the request,
+# so the rows are kept to what a preview and a confirmation do well inside the worker's
+# timeout (about 5 s each for 10,000 rows).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=250_000)
+IMPORT_MAX_SECONDS = env.float("IMPORT_MAX_SECONDS", default=15.0)
 
 # Loading a backup (loaddata) must not write new history for what it restores.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True

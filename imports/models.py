@@ -23,6 +23,9 @@ class ImportBatch(models.Model):
     report = models.JSONField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the one confirmation that imported it; kept a while so that a second
+    # confirmation (a double click, another tab) is told so.
+    imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

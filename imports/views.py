@@ -8,9 +8,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +18,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from attendance import imports as attendance_imports
 from core.exports import export
-from core.spreadsheets import Column, FileRefused, ImportReport, Table, read_table
+from core.spreadsheets import Column, FileRefused, ImportReport, Limits, Table, read_table
 from employees import imports as employee_imports
 
 from .forms import UploadForm
 from .models import ImportBatch
 
 KEEP_BATCHES = datetime.timedelta(days=1)
+CHANGED_MEANWHILE = "The data changed since the preview; nothing was imported."
 
 
 @dataclass(frozen=True)
@@ -83,17 +84,11 @@ def upload(request, kind):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         options = {name: form.cleaned_data.get(name, False) for name in importer.options}
+        limits = Limits.from_settings()
         try:
-            if upload.size > settings.IMPORT_MAX_BYTES:
-                raise FileRefused(
-                    f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
-                    f"{settings.IMPORT_MAX_BYTES / 1_048_576:.0f} MB. Split it into smaller files."
-                )
+            limits.check_size(upload.size)  # the bytes received, before reading them
             table = read_table(
-                upload.read(),
-                filename=upload.name,
-                columns=importer.columns,
-                max_bytes=settings.IMPORT_MAX_BYTES,
+                upload.read(), filename=upload.name, columns=importer.columns, limits=limits
             )
         except FileRefused as refusal:
             form.add_error("file", str(refusal))
@@ -138,23 +133,35 @@ def preview(request, pk):
     """The preview of an upload; POST confirms it and imports every row, or none."""
     batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
     importer = _importer(request, batch.kind)
+    if batch.imported_at is not None:
+        return _already_imported(request, importer)
     report = ImportReport.from_json(batch.report)
     if request.method == "POST" and report.ok:
-        report = importer.run(
-            table=Table.from_json(batch.table),
-            scope=request.scope,
-            by=request.user,
-            **batch.options,
-        )
-        if report.ok:
-            batch.delete()
-            messages.success(request, _done_message(report))
-            return redirect(importer.done_url)
-        batch.report = report.to_json()
-        batch.save(update_fields=["report"])
-        messages.error(
-            request, "The data changed since the preview; nothing was imported. See below."
-        )
+        with transaction.atomic():
+            # One confirmation imports: another one at the same moment waits here for the
+            # first, then finds the file imported.
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if batch.imported_at is not None:
+                return _already_imported(request, importer)
+            try:
+                report = importer.run(
+                    table=Table.from_json(batch.table),
+                    scope=request.scope,
+                    by=request.user,
+                    **batch.options,
+                )
+            except IntegrityError:  # a clash with another change saved at the same moment
+                messages.error(request, CHANGED_MEANWHILE)
+                return redirect("imports:preview", pk=batch.pk)
+            batch.report = report.to_json()
+            if report.ok:
+                batch.imported_at = timezone.now()
+                batch.table = {"rows": [], "ignored_columns": []}  # no need to keep the data
+                batch.save(update_fields=["report", "imported_at", "table"])
+                messages.success(request, _done_message(report))
+                return redirect(importer.done_url)
+            batch.save(update_fields=["report"])
+        messages.error(request, CHANGED_MEANWHILE + " See below.")
     context = {"batch": batch, "importer": importer, "report": report}
     return render(request, "imports/preview.html", context, status=200 if report.ok else 400)
 
@@ -162,10 +169,17 @@ def preview(request, pk):
 @require_POST
 def cancel(request, pk):
     batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
-    _importer(request, batch.kind)
+    importer = _importer(request, batch.kind)
+    if batch.imported_at is not None:
+        return _already_imported(request, importer)
     batch.delete()
     messages.info(request, "Import cancelled; nothing was changed.")
     return redirect(reverse(f"imports:{batch.kind}"))
+
+
+def _already_imported(request, importer: Importer):
+    messages.info(request, "This file was already imported; nothing more was done.")
+    return redirect(importer.done_url)
 
 
 def _done_message(report: ImportReport) -> str:

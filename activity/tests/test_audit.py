@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.utils import timezone
 from pytest_django.asserts import assertContains
@@ -178,3 +179,20 @@ class TestReadingHistory:
 
         few, many, _ = query_counts("/activity/", changes, few=3, more=40)
         assert few == many
+
+
+def test_a_limited_users_who_filter_lists_only_people_whose_changes_they_see(
+    client, limited_hr, django_user_model
+):
+    inside_clerk = django_user_model.objects.create_user("inside-clerk")
+    outside_clerk = django_user_model.objects.create_user("outside-clerk")
+    for clerk, department in (
+        (inside_clerk, limited_hr.inside),
+        (outside_clerk, limited_hr.outside),
+    ):
+        with set_actor(clerk):
+            EmployeeFactory(department=department)
+    client.force_login(limited_hr.user)
+    response = client.get("/activity/")
+    people = [user.username for user in response.context["filter"].form.fields["user"].queryset]
+    assert people == ["inside-clerk"]

@@ -117,6 +117,21 @@ class TestEmployees:
         assert api.get("/api/employees/", {"search": "a\x00"}).status_code == 422
         assert api.get("/api/attendance/", {"start_date": "\x00"}).status_code == 422
 
+    def test_a_lone_surrogate_is_422_not_a_server_error(self, api, sales):
+        # JSON can spell one ("\\ud800"); no database can store it.
+        body = '{"employee_id": "E1", "full_name": "A\\ud800", "email": "a@example.com", '
+        body += '"department": "sales"}'
+        response = api.post("/api/employees/", body, content_type="application/json")
+        assert response.status_code == 422
+        assert response.json()["detail"][0]["loc"] == ["body", "full_name"]
+        assert "surrogate" in response.json()["detail"][0]["msg"]
+        assert not Employee.objects.exists()
+
+    def test_a_nul_in_the_path_is_a_json_400(self, api):
+        response = api.get("/api/employees/%00/")
+        assert response.status_code == 400
+        assert "NUL" in response.json()["detail"]
+
     def test_missing_fields_are_422(self, api):
         response = post(api, "/api/employees/", {"full_name": "X"})
         assert response.status_code == 422
@@ -433,3 +448,130 @@ class TestDocs:
         html = docs.content.decode()
         assert "/static/ninja/swagger-ui-bundle" in html
         assert "cdn" not in html.lower()
+
+
+def test_token_requests_leave_no_session_behind(hr, sales):
+    from django.contrib.sessions.models import Session
+
+    api = api_client(hr)
+    for _ in range(3):
+        assert api.get("/api/employees/").status_code == 200
+    assert post(api, "/api/employees/", NEW_EMPLOYEE).status_code == 201
+    assert not Session.objects.exists()
+    assert "sessionid" not in api.cookies
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_deletes_of_one_employee_delete_once(admin_user, monkeypatch):
+    # A superuser, not a role: a transactional test runs on a database emptied of the roles.
+    hr = admin_user
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    employee = EmployeeFactory()
+    clients = [api_client(hr) for _ in range(20)]
+    all_loaded = threading.Barrier(len(clients), timeout=20)
+    real_employee = endpoints._employee
+
+    def load_then_wait(request, employee_id):
+        found = real_employee(request, employee_id)
+        all_loaded.wait()  # every request has found the employee; now all delete
+        return found
+
+    monkeypatch.setattr(endpoints, "_employee", load_then_wait)
+    codes = []
+
+    def delete(client):
+        try:
+            codes.append(client.delete(f"/api/employees/{employee.pk}").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=delete, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [204] + [404] * 19
+    assert not Employee.objects.exists()
+    deletions = LogEntry.objects.filter(object_pk=str(employee.pk), action=LogEntry.Action.DELETE)
+    assert deletions.count() == 1
+
+
+class TestEveryAnswerIsJson:
+    def test_an_unknown_path_is_a_json_404(self, api):
+        response = api.get("/api/nothing-here/")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found: no API operation has this path."}
+
+    def test_a_method_not_allowed_is_a_json_405(self, api):
+        response = api.patch("/api/employees/", {}, content_type="application/json")
+        assert response.status_code == 405
+        assert "not allowed" in response.json()["detail"]
+
+    def test_a_body_over_the_upload_limit_is_a_json_400(self, api, settings):
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+        response = post(api, "/api/employees/", {**NEW_EMPLOYEE, "full_name": "x" * 2000})
+        assert response.status_code == 400
+        assert "size limit" in response.json()["detail"]
+        assert not Employee.objects.exists()
+
+    def test_pages_outside_the_api_keep_their_html(self, admin_client):
+        response = admin_client.get("/employees/nothing/here/")
+        assert response.status_code == 404
+        assert response["Content-Type"].startswith("text/html")
+
+
+class TestSharedRateLimit:
+    def test_counts_exactly_in_the_shared_store(self, hr, settings):
+        from api.ratelimit import count_request
+
+        assert [count_request("someone", period=60) for _ in range(3)] == [1, 2, 3]
+        assert count_request("someone-else", period=60) == 1
+
+    def test_a_new_window_starts_again(self, monkeypatch):
+        from api import ratelimit
+
+        clock = [1_000_000.0]
+        monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+        assert ratelimit.count_request("me", period=60) == 1
+        assert ratelimit.count_request("me", period=60) == 2
+        clock[0] += 60
+        assert ratelimit.count_request("me", period=60) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_clients_get_exactly_the_limit(admin_user, monkeypatch):
+    hr = admin_user  # a transactional test runs on a database emptied of the roles
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    monkeypatch.setattr(endpoints.RATE_LIMIT, "num_requests", 10)
+    _, key = ApiToken.issue(user=hr, name="shared")
+    clients = [Client(HTTP_AUTHORIZATION=f"Bearer {key}") for _ in range(8)]
+    start = threading.Barrier(len(clients), timeout=20)
+    codes = []
+
+    def hammer(client):
+        try:
+            start.wait()
+            for _ in range(4):
+                codes.append(client.get("/api/employees/").status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hammer, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert codes.count(200) == 10
+    assert codes.count(429) == 22

@@ -1,8 +1,12 @@
 """The dashboard's figures over many days are cached, and forgotten as soon as they change."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -87,3 +91,27 @@ def test_the_admin_keeps_a_record_on_its_employee_and_day(client, admin_user):
     assert 'name="status"' in page
     assert 'name="date"' not in page
     assert 'name="employee"' not in page
+
+
+def test_the_receivers_that_forget_figures_stay_connected_in_production():
+    """Signals hold receivers weakly: in a fresh process with production settings, after a
+    garbage collection, the receivers for records and holidays are still there."""
+    code = (
+        "import gc; gc.collect(); "
+        "from django.db.models.signals import post_delete, post_save; "
+        "from attendance.models import AttendanceRecord, Holiday; "
+        "print(sorted({r.__name__ for s in (post_save, post_delete) "
+        "for m in (AttendanceRecord, Holiday) for r in s._live_receivers(m)[0]}))"
+    )
+    production = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "hr.test"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **production},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "forget_the_records_day" in result.stdout
+    assert "forget_every_day" in result.stdout

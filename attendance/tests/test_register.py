@@ -109,6 +109,18 @@ class TestRegister:
         response = client.get("/attendance/register/", {"month": "March"})
         assertContains(response, "Enter the month as YYYY-MM")
 
+    @pytest.mark.parametrize("month", ["0001-01", "9999-12", "1899-12", "3000-01"])
+    def test_a_month_out_of_range_is_explained(self, client, viewer, month):
+        response = client.get("/attendance/register/", {"month": month})
+        assertContains(response, "Choose a month between 1900 and 2999.")
+
+    def test_a_download_of_a_month_out_of_range_goes_back_with_the_reason(self, client, user_with):
+        user_with(
+            "attendance.view_attendancerecord", "attendance.export_attendancerecord", username="x"
+        )
+        response = client.get("/attendance/register/export/csv/?month=9999-12", follow=True)
+        assertContains(response, "Choose a month between 1900 and 2999.")
+
     def test_pages_of_50(self, client, viewer):
         EmployeeFactory.create_batch(55, date_joined=datetime.date(2024, 1, 1))
         response = client.get("/attendance/register/", {"month": "2025-03", "page": 2})

@@ -204,6 +204,14 @@ class TestSaveRoster:
         assert len(small) <= 17
         assert len(large) <= len(small) + 5
 
+    def test_a_department_of_510_saves_in_one_post(self, client, clerk):
+        people = EmployeeFactory.create_batch(510, department=DepartmentFactory(name="Large"))
+        data = roster_post(today(), {p.employee_id: ("present", "") for p in people})
+        assert len(data) > 1000  # over Django's default limit of fields in one form
+        response = client.post(ROSTER, data)
+        assert response.status_code == 302
+        assert AttendanceRecord.objects.count() == 510
+
     def test_one_bad_row_saves_nothing_and_is_pointed_out(self, client, clerk):
         EmployeeFactory(employee_id="E1", full_name="Amy Active", date_joined=days_ago(30))
         EmployeeFactory(employee_id="E2", full_name="Ben Busy", date_joined=days_ago(30))

@@ -141,6 +141,16 @@ class TestMetrics:
     def test_closed_to_others(self, client):
         assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
 
+    def test_a_forged_forwarded_address_does_not_open_it(self, client, settings):
+        settings.BEHIND_TLS_PROXY = True
+        settings.TRUSTED_PROXIES = ["10.0.0.2"]
+        forged = {"HTTP_X_FORWARDED_FOR": "127.0.0.1"}
+        # Straight to the app, past the proxy: the header is not believed.
+        assert client.get("/metrics", REMOTE_ADDR="203.0.113.9", **forged).status_code == 403
+        # Through our proxy, which appends whom it saw: the client is still 203.0.113.9.
+        relayed = {"HTTP_X_FORWARDED_FOR": "127.0.0.1, 203.0.113.9"}
+        assert client.get("/metrics", REMOTE_ADDR="10.0.0.2", **relayed).status_code == 403
+
     def test_open_with_the_token(self, client, settings):
         settings.METRICS_TOKEN = "s3cret-token"
         bearer = {"Authorization": "Bearer s3cret-token"}

@@ -42,6 +42,22 @@ class TestLockout:
         # The right password does not help while locked out.
         assert sign_in(client, "jane", PASSWORD).status_code == 429
 
+    def test_a_forged_forwarded_address_does_not_dodge_it(self, client, jane, settings):
+        settings.BEHIND_TLS_PROXY = True
+        settings.TRUSTED_PROXIES = ["10.0.0.2"]  # the proxy; the client comes straight in
+
+        def attempt(password, n):
+            return client.post(
+                "/login/",
+                {"username": "jane", "password": password},
+                REMOTE_ADDR="203.0.113.9",
+                HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+            )
+
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            attempt("wrong", n)
+        assert attempt(PASSWORD, 99).status_code == 429
+
     def test_the_lockout_is_per_user_name_and_address(self, client, jane, django_user_model):
         django_user_model.objects.create_user("john", password=PASSWORD)
         for _ in range(5):
@@ -218,3 +234,21 @@ def test_pages_are_sent_compressed_to_browsers_that_accept_it(client, admin_user
     assert compressed["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in compressed["Vary"]
     assert len(compressed.content) < len(plain.content) / 3
+
+
+@pytest.mark.parametrize("url", ["/employees/%00/", "/employees/E%001/edit/", "/attendance/%00/"])
+def test_a_nul_character_in_the_path_is_a_400_with_a_reason(client, admin_user, url):
+    client.force_login(admin_user)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+
+
+def test_a_very_long_user_name_is_refused_like_a_wrong_password(client, jane):
+    # PostgreSQL refused to record the failed attempt of a name longer than its column.
+    response = sign_in(client, "j" * 10_000, "wrong")
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    (attempt,) = AccessAttempt.objects.all()
+    assert attempt.username == "j" * 150
+    assert sign_in(client, "jane", PASSWORD).status_code == 302

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from attendance.models import AttendanceRecord
 from attendance.tests.factories import AttendanceRecordFactory
@@ -92,7 +92,14 @@ class TestEmployeeImport:
         )
         assert Employee.objects.get(employee_id="EMP-2").date_joined == timezone.localdate()
         assert LogEntry.objects.get_for_model(Employee).filter(actor=hr).count() == 2
-        assert not ImportBatch.objects.exists()
+        assert ImportBatch.objects.get().table["rows"] == []  # the data is not kept
+        # Confirming again (the back button, another tab) says so and changes nothing.
+        response = client.post(preview, follow=True)
+        assertRedirects(response, "/employees/")
+        assert [str(m) for m in response.context["messages"]] == [
+            "This file was already imported; nothing more was done."
+        ]
+        assert Employee.objects.count() == 2
 
     def test_every_bad_row_is_explained_and_nothing_is_imported(self, client, hr, sales):
         EmployeeFactory(employee_id="EMP-9", email="taken@example.com", full_name="Old Hand")
@@ -256,7 +263,6 @@ class TestEmployeeImport:
                 text.encode(),
                 filename="x.csv",
                 columns=employee_imports.IMPORT_COLUMNS,
-                max_bytes=10**7,
             )
             with CaptureQueriesContext(connection) as queries:
                 report = employee_imports.employees_import(table=table)
@@ -332,3 +338,69 @@ class TestAttendanceImport:
     def test_needs_the_import_permission(self, client, user_with):
         user_with("attendance.add_attendancerecord", "attendance.change_attendancerecord")
         assert client.get("/attendance/import/").status_code == 403
+
+
+def test_a_limited_users_preview_does_not_name_an_employee_outside_their_departments(
+    client, limited_hr
+):
+    EmployeeFactory(employee_id="OUT1", email="taken@example.com", department=limited_hr.outside)
+    client.force_login(limited_hr.user)
+    response = client.get(
+        preview_of(upload(client, csv_file(f"{HEADER}\nNEW1,New,taken@example.com,Inside,,,,\n")))
+    )
+    assertContains(
+        response, "taken@example.com is already the email of another employee.", status_code=400
+    )
+    assertNotContains(response, "OUT1", status_code=400)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_confirmations_import_once(admin_user, monkeypatch):
+    import threading
+
+    from django.test import Client
+
+    from imports import views
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers")
+    DepartmentFactory(name="Sales")
+    client = Client()
+    client.force_login(admin_user)
+    preview = preview_of(
+        upload(client, csv_file(f"{HEADER}\nE1,Jane,jane@example.com,Sales,,,,\n"))
+    )
+    clients = []
+    for _ in range(10):
+        clients.append(Client())
+        clients[-1].force_login(admin_user)
+    all_in = threading.Barrier(len(clients), timeout=20)
+    real_importer = views._importer
+
+    def importer_then_wait(request, kind):
+        found = real_importer(request, kind)
+        if request.method == "POST":
+            all_in.wait()  # every confirmation has read the upload; now all go on
+        return found
+
+    monkeypatch.setattr(views, "_importer", importer_then_wait)
+    answers = []
+
+    def confirm(c):
+        try:
+            response = c.post(preview, follow=True)
+            answers.append((response.status_code, [str(m) for m in response.context["messages"]]))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Employee.objects.count() == 1
+    assert sorted(answers) == sorted(
+        [(200, ["Imported 1 rows: 1 added, 0 updated."])]
+        + [(200, ["This file was already imported; nothing more was done."])] * 9
+    )

@@ -39,6 +39,7 @@ class ActivityFilter(FilterSet):
             (LogEntry.Action.CREATE, "Added"),
             (LogEntry.Action.UPDATE, "Changed"),
             (LogEntry.Action.DELETE, "Deleted"),
+            (LogEntry.Action.ACCESS, "Downloaded"),
         ],
         empty_label="Any change",
         label="Change",

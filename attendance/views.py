@@ -407,6 +407,7 @@ def attendance_export(request, fmt):
     return download(
         request,
         fmt,
+        model=AttendanceRecord,
         back=f"{reverse('attendance:list')}?{request.GET.urlencode()}",
         name=f"attendance-records-{timezone.localdate():%Y-%m-%d}",
         title="Attendance",
@@ -437,6 +438,7 @@ def register_export(request, fmt):
     return download(
         request,
         fmt,
+        model=AttendanceRecord,
         back=back,
         name=name,
         title=f"{sheet.start:%B %Y}",

@@ -31,12 +31,31 @@ def snapshot(instance: Model) -> Model:
     return copy.copy(instance)
 
 
+def _remote_addr() -> str | None:
+    """The client's address, as the audit middleware noted it for this request."""
+    try:
+        return auditlog_value.get().get("remote_addr")
+    except LookupError:
+        return None
+
+
+def log_download(*, model: type[Model], what: str, actor) -> None:
+    """Record that `actor` downloaded `what`, a file of `model` records."""
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="",
+        object_repr=what[:200],
+        action=LogEntry.Action.ACCESS,
+        changes={},
+        actor=actor,
+        actor_email=getattr(actor, "email", None),
+        cid=get_cid(),
+        remote_addr=_remote_addr(),
+    )
+
+
 def log_bulk(changes: Iterable[tuple[Model | None, Model]], *, actor=None) -> None:
     """Write one audit log entry per (before, after) pair; before is None for a new row."""
-    try:
-        context = auditlog_value.get()
-    except LookupError:
-        context = {}
     entries = []
     for old, new in changes:
         diff = model_instance_diff(old, new)
@@ -53,7 +72,7 @@ def log_bulk(changes: Iterable[tuple[Model | None, Model]], *, actor=None) -> No
                 actor=actor,
                 actor_email=getattr(actor, "email", None),
                 cid=get_cid(),
-                remote_addr=context.get("remote_addr"),
+                remote_addr=_remote_addr(),
                 additional_data=new.get_additional_data(),
             )
         )

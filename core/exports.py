@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from .audit import log_download
+
 FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_576
@@ -119,10 +121,11 @@ def export(fmt: str, *, name: str, title: str, header: list[str], rows: Iterable
     raise Http404("Downloads come as csv or xlsx.")
 
 
-def download(request, fmt: str, *, back: str, **kwargs):
-    """`export()` for a view: a file that cannot be made becomes a message on page `back`."""
+def download(request, fmt: str, *, back: str, model, **kwargs):
+    """`export()` for a view: a file that cannot be made becomes a message on page `back`;
+    a file that can is recorded in the audit trail as downloaded (of `model` records)."""
     try:
-        return export(fmt, **kwargs)
+        response = export(fmt, **kwargs)
     except TooManyRows as error:
         messages.error(
             request,
@@ -130,3 +133,7 @@ def download(request, fmt: str, *, back: str, **kwargs):
             f"{XLSX_MAX_ROWS - 1:,}). Narrow the filters, or download CSV instead.",
         )
         return redirect(back)
+    query = request.GET.urlencode()
+    what = f"{kwargs['name']}.{fmt}" + (f" ({query})" if query else "")
+    log_download(model=model, what=what, actor=request.user)
+    return response

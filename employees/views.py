@@ -256,6 +256,7 @@ def employee_export(request, fmt):
     return download(
         request,
         fmt,
+        model=Employee,
         back=back,
         name=name,
         title="Employees",

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from attendance.models import Holiday
 from attendance.register import Register
@@ -180,3 +181,16 @@ class TestRegisterExport:
     def test_bad_month_goes_back_with_a_message(self, client, exporter):
         response = client.get("/attendance/register/export/csv/", {"month": "nope"}, follow=True)
         assert "Enter the month as YYYY-MM" in str(list(response.context["messages"])[0])
+
+
+def test_every_download_is_in_the_audit_trail_with_who_and_what(client, exporter):
+    from auditlog.models import LogEntry
+
+    today = timezone.localdate()
+    client.get("/attendance/export/csv/", {"status": "absent"})
+    client.get("/employees/export/xlsx/")
+    downloads = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).order_by("pk")
+    assert [(e.actor, e.object_repr) for e in downloads] == [
+        (exporter, f"attendance-records-{today:%Y-%m-%d}.csv (status=absent)"),
+        (exporter, f"employees-{today:%Y-%m-%d}.xlsx"),
+    ]

@@ -85,3 +85,34 @@ def test_the_attendance_lists_department_filter_offers_only_theirs(client, peopl
     assertContains(response, f"employee__department__id__exact={limited_hr.inside.pk}")
     assertNotContains(response, f"employee__department__id__exact={limited_hr.outside.pk}")
     assertNotContains(response, "Otto Outside")
+
+
+def test_role_and_department_limit_changes_are_in_the_audit_trail_with_their_actor(
+    admin_client, admin_user, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+    from accounts.models import DepartmentScope
+
+    jane = django_user_model.objects.create_user("jane")
+    sales = DepartmentFactory(name="Sales")
+    data = {
+        "username": "jane",
+        "is_active": "on",
+        "groups": [Group.objects.get(name=roles.HR_ADMIN).pk],
+        "department_scope-TOTAL_FORMS": "1",
+        "department_scope-INITIAL_FORMS": "0",
+        "department_scope-MIN_NUM_FORMS": "0",
+        "department_scope-MAX_NUM_FORMS": "1",
+        "department_scope-0-departments": [sales.pk],
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+    }
+    response = admin_client.post(f"/admin/auth/user/{jane.pk}/change/", data)
+    assert response.status_code == 302, response.content[:3000]
+    roles_entry = LogEntry.objects.get_for_object(jane).filter(actor=admin_user).last()
+    assert roles.HR_ADMIN in str(roles_entry.changes)
+    scope = DepartmentScope.objects.get(user=jane)
+    scope_entries = LogEntry.objects.get_for_object(scope).filter(actor=admin_user)
+    assert "Sales" in str([entry.changes for entry in scope_entries])

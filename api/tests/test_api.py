@@ -15,6 +15,7 @@ from api import endpoints
 from api.models import ApiToken, hash_key
 from attendance.models import AttendanceRecord
 from attendance.tests.factories import AttendanceRecordFactory
+from core.testing import in_parallel
 from employees.models import Employee
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
 
@@ -485,17 +486,9 @@ def test_parallel_deletes_of_one_employee_delete_once(admin_user, monkeypatch):
     monkeypatch.setattr(endpoints, "_employee", load_then_wait)
     codes = []
 
-    def delete(client):
-        try:
-            codes.append(client.delete(f"/api/employees/{employee.pk}").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=delete, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(
+        lambda c: codes.append(c.delete(f"/api/employees/{employee.pk}").status_code), clients
+    )
     assert sorted(codes) == [204] + [404] * 19
     assert not Employee.objects.exists()
     deletions = LogEntry.objects.filter(object_pk=str(employee.pk), action=LogEntry.Action.DELETE)
@@ -561,17 +554,10 @@ def test_parallel_clients_get_exactly_the_limit(admin_user, monkeypatch):
     codes = []
 
     def hammer(client):
-        try:
-            start.wait()
-            for _ in range(4):
-                codes.append(client.get("/api/employees/").status_code)
-        finally:
-            connection.close()
+        start.wait()
+        for _ in range(4):
+            codes.append(client.get("/api/employees/").status_code)
 
-    threads = [threading.Thread(target=hammer, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(hammer, clients)
     assert codes.count(200) == 10
     assert codes.count(429) == 22

@@ -11,6 +11,7 @@ from django.utils import timezone
 from attendance import services
 from attendance.models import AttendanceRecord
 from attendance.services import RosterEntry
+from core.testing import in_parallel
 from employees.models import Employee
 from employees.tests.factories import EmployeeFactory
 
@@ -179,14 +180,8 @@ def run_at_once(monkeypatch, owner, name, *jobs, wait="after"):
             outcomes.append(("ok", job()))
         except ValidationError as error:
             outcomes.append(("refused", error))
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(run, jobs)
     return outcomes
 
 

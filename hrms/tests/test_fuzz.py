@@ -9,23 +9,19 @@ missing or repeated, values of the wrong type. The properties: never a server er
 `HYPOTHESIS_PROFILE=deep make test PYTEST_ARGS=hrms/tests/test_fuzz.py`.
 """
 
-import datetime
 import json
 import os
 
 import pytest
 from auditlog.models import LogEntry
 from django.test import Client
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api import endpoints
 from api.models import ApiToken
 from attendance.models import AttendanceRecord, Holiday
-from attendance.tests.factories import AttendanceRecordFactory
 from employees.models import Department, Employee
-from employees.tests.factories import DepartmentFactory, EmployeeFactory
 
 settings.register_profile(
     "ci",
@@ -60,7 +56,7 @@ EDGE_VALUES = [
     "9999-12",
     "present",
     "Present",
-    "E1",
+    "E-IN",
     "\x00",
     "a\x00b",
     "\u202eevil",
@@ -104,25 +100,12 @@ def counts() -> dict:
 
 
 @pytest.fixture
-def world(admin_user):
-    """A superuser (every form is open to them), and one of each record to aim at."""
-    today = timezone.localdate()
-    department = DepartmentFactory(name="Sales")
-    employee = EmployeeFactory(
-        employee_id="E1", department=department, date_joined=today - datetime.timedelta(60)
-    )
-    record = AttendanceRecordFactory(employee=employee, date=today - datetime.timedelta(1))
-    holiday = Holiday.objects.create(date=today + datetime.timedelta(30), name="Future Day")
+def world(admin_user, one_of_each):
+    """A superuser (every form is open to them), and one of each record (employee E-IN) to
+    aim at."""
     client = Client()
     client.force_login(admin_user)
-    return {
-        "client": client,
-        "user": admin_user,
-        "department": department,
-        "employee": employee,
-        "record": record,
-        "holiday": holiday,
-    }
+    return {"client": client, "user": admin_user, **one_of_each}
 
 
 EMPLOYEE = ["employee_id", "full_name", "email", "department", "job_title", "phone"]
@@ -131,20 +114,20 @@ EMPLOYEE_DATES = ["date_joined", "date_left"]
 # page answers a change it made with a redirect, except where DONE says otherwise.
 FORMS = {
     "employee create": (lambda w: "/employees/new/", EMPLOYEE + EMPLOYEE_DATES),
-    "employee edit": (lambda w: "/employees/E1/edit/", EMPLOYEE + EMPLOYEE_DATES),
-    "employee deactivate": (lambda w: "/employees/E1/deactivate/", ["date_left"]),
+    "employee edit": (lambda w: "/employees/E-IN/edit/", EMPLOYEE + EMPLOYEE_DATES),
+    "employee deactivate": (lambda w: "/employees/E-IN/deactivate/", ["date_left"]),
     "department create": (lambda w: "/departments/new/", ["name"]),
     "department rename": (lambda w: f"/departments/{w['department'].pk}/edit/", ["name"]),
     "holiday create": (lambda w: "/holidays/new/", ["date", "name"]),
     "holiday edit": (lambda w: f"/holidays/{w['holiday'].pk}/edit/", ["date", "name"]),
     "attendance edit": (lambda w: f"/attendance/{w['record'].pk}/edit/", ["status", "note"]),
     "mark range": (
-        lambda w: "/attendance/employee/E1/range/",
+        lambda w: "/attendance/employee/E-IN/range/",
         ["start", "end", "status", "note", "overwrite"],
     ),
     "roster": (
         lambda w: "/attendance/mark/",
-        ["date", "department", "status_E1", "seen_E1", "only", "fill", "status_X", "seen_X"],
+        ["date", "department", "status_E-IN", "seen_E-IN", "only", "fill", "status_X", "seen_X"],
     ),
     "api token": (lambda w: "/account/tokens/", ["name", "user"]),
 }
@@ -159,7 +142,7 @@ FILTERS = {
     "roster": ("/attendance/mark/", ["date", "department"]),
     "register": ("/attendance/register/", ["month", "department", "page"]),
     "register download": ("/attendance/register/export/csv/", ["month", "department"]),
-    "profile": ("/employees/E1/", ["start", "end"]),
+    "profile": ("/employees/E-IN/", ["start", "end"]),
     "holidays": ("/holidays/", ["year"]),
     "activity": ("/activity/", ["user", "kind", "action", "start", "end", "page"]),
     "dashboard": ("/", ["x"]),

@@ -10,9 +10,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance.models import Holiday
-from attendance.tests.factories import AttendanceRecordFactory
-from employees.tests.factories import DepartmentFactory, EmployeeFactory
+from employees.tests.factories import EmployeeFactory
 from hrms.tests.test_permission_matrix import APP_URLS, ROUTES, kwargs_for
 from imports.models import ImportBatch
 
@@ -90,16 +88,9 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
 
 
 @pytest.fixture
-def world(admin_user):
+def world(admin_user, one_of_each):
     """One of everything, so every page has something to show."""
-    today = timezone.localdate()
-    department = DepartmentFactory(name="Sales")
-    employee = EmployeeFactory(
-        employee_id="E-IN", department=department, date_joined=today - datetime.timedelta(60)
-    )
-    record = AttendanceRecordFactory(employee=employee, date=today - datetime.timedelta(1))
-    holiday = Holiday.objects.create(date=today + datetime.timedelta(30), name="Future Day")
-    objects = {"employee": employee, "record": record, "department": department}
+    objects = {key: one_of_each[key] for key in ("employee", "record", "department")}
     batch = ImportBatch.objects.create(
         kind="employees",
         filename="new.csv",
@@ -113,7 +104,7 @@ def world(admin_user):
         },
         created_by=admin_user,
     )
-    return {"objects": {"in": objects}, "holiday": holiday, "batch": batch}
+    return {"objects": {"in": objects}, "holiday": one_of_each["holiday"], "batch": batch}
 
 
 DOWNLOADS_AND_PROBES = {

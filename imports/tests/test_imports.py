@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from attendance.models import AttendanceRecord
 from attendance.tests.factories import AttendanceRecordFactory
 from core.spreadsheets import read_table
+from core.testing import in_parallel
 from employees import imports as employee_imports
 from employees.models import Department, Employee
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
@@ -392,18 +393,11 @@ def test_ten_parallel_confirmations_import_once(admin_user, monkeypatch):
     answers = []
 
     def confirm(c):
-        try:
-            # The page's text, not response.context: the test client's capture of template
-            # contexts is shared between threads.
-            text = c.post(preview, follow=True).content.decode()
-            answers.append([m for m in (IMPORTED, ALREADY) if m in text])
-        finally:
-            connection.close()
+        # The page's text, not response.context: the test client's capture of template
+        # contexts is shared between threads.
+        text = c.post(preview, follow=True).content.decode()
+        answers.append([m for m in (IMPORTED, ALREADY) if m in text])
 
-    threads = [threading.Thread(target=confirm, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_parallel(confirm, clients)
     assert Employee.objects.count() == 1
     assert sorted(answers) == [[IMPORTED]] + [[ALREADY]] * 9

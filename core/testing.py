@@ -1,0 +1,23 @@
+"""Helpers for the tests of every app."""
+
+import threading
+from collections.abc import Callable, Iterable
+
+from django.db import connection
+
+
+def in_parallel(work: Callable, items: Iterable) -> None:
+    """Run `work(item)` for every item at once, each in its own thread with its own
+    database connection (closed when done), and wait for all of them."""
+
+    def one(item):
+        try:
+            work(item)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

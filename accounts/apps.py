@@ -20,3 +20,5 @@ class AccountsConfig(AppConfig):
             m2m_fields={"groups"},
         )
         auditlog.register(DepartmentScope, m2m_fields={"departments"})
+
+        from . import signals  # noqa: F401  (lockouts in the audit trail)

@@ -39,7 +39,7 @@ class ActivityFilter(FilterSet):
             (LogEntry.Action.CREATE, "Added"),
             (LogEntry.Action.UPDATE, "Changed"),
             (LogEntry.Action.DELETE, "Deleted"),
-            (LogEntry.Action.ACCESS, "Downloaded"),
+            (LogEntry.Action.ACCESS, "Downloads, imports, lockouts"),
         ],
         empty_label="Any change",
         label="Change",

@@ -39,8 +39,9 @@ def _remote_addr() -> str | None:
         return None
 
 
-def log_download(*, model: type[Model], what: str, actor) -> None:
-    """Record that `actor` downloaded `what`, a file of `model` records."""
+def log_event(*, model: type[Model], what: str, actor, remote_addr: str | None = None) -> None:
+    """Record something done to `model` records as a whole (a download, an import, a
+    lockout), in words, with who did it."""
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),
         object_pk="",
@@ -50,7 +51,7 @@ def log_download(*, model: type[Model], what: str, actor) -> None:
         actor=actor,
         actor_email=getattr(actor, "email", None),
         cid=get_cid(),
-        remote_addr=_remote_addr(),
+        remote_addr=remote_addr or _remote_addr(),
     )
 
 

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from .audit import log_download
+from .audit import log_event
 
 FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -135,5 +135,5 @@ def download(request, fmt: str, *, back: str, model, **kwargs):
         return redirect(back)
     query = request.GET.urlencode()
     what = f"{kwargs['name']}.{fmt}" + (f" ({query})" if query else "")
-    log_download(model=model, what=what, actor=request.user)
+    log_event(model=model, what=f"Downloaded {what}", actor=request.user)
     return response

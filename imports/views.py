@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from attendance import imports as attendance_imports
+from attendance.models import AttendanceRecord
+from core.audit import log_event
 from core.exports import export
 from core.spreadsheets import Column, FileRefused, ImportReport, Limits, Table, read_table
 from employees import imports as employee_imports
+from employees.models import Employee
 
 from .forms import UploadForm
 from .models import ImportBatch
@@ -34,6 +37,7 @@ class Importer:
     permission: str
     columns: list[Column]
     run: Callable[..., ImportReport]
+    model: type  # the records it writes, for the audit trail
     options: tuple[str, ...]
     done_url: str
     example: list[str]
@@ -45,6 +49,7 @@ IMPORTERS = {
         permission="employees.import_employee",
         columns=employee_imports.IMPORT_COLUMNS,
         run=employee_imports.employees_import,
+        model=Employee,
         options=("update_existing", "create_departments"),
         done_url="employees:list",
         example=[
@@ -63,6 +68,7 @@ IMPORTERS = {
         permission="attendance.import_attendancerecord",
         columns=attendance_imports.IMPORT_COLUMNS,
         run=attendance_imports.attendance_import,
+        model=AttendanceRecord,
         options=("update_existing",),
         done_url="attendance:list",
         example=["EMP-001", "2026-03-02", "Present", ""],
@@ -158,6 +164,11 @@ def preview(request, pk):
                 batch.imported_at = timezone.now()
                 batch.table = {"rows": [], "ignored_columns": []}  # no need to keep the data
                 batch.save(update_fields=["report", "imported_at", "table"])
+                log_event(
+                    model=importer.model,
+                    what=f"{batch.filename}: {_done_message(report)}",
+                    actor=request.user,
+                )
                 messages.success(request, _done_message(report))
                 return redirect(importer.done_url)
             batch.save(update_fields=["report"])

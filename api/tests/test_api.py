@@ -539,8 +539,13 @@ class TestSharedRateLimit:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_parallel_clients_get_exactly_the_limit(admin_user, monkeypatch):
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_parallel_clients_get_exactly_the_limit(admin_user, monkeypatch, settings, store):
     hr = admin_user  # a transactional test runs on a database emptied of the roles
+    if store == "database":
+        settings.REDIS_URL = ""
+    elif not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
     import threading
 
     from django.db import connection

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from auditlog.models import LogEntry
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.contrib.sessions.models import Session
@@ -39,6 +40,10 @@ class TestLockout:
         assert "Try again in 15 minutes." in text
         # The right password does not help while locked out.
         assert sign_in(client, "jane", PASSWORD).status_code == 429
+        # The lockout is in the audit trail, with the address it came from.
+        lockout = LogEntry.objects.filter(object_repr__startswith="Sign-in locked out").first()
+        assert lockout.object_repr == "Sign-in locked out: “jane” from 10.0.0.1"
+        assert lockout.remote_addr == "10.0.0.1"
 
     def test_a_forged_forwarded_address_does_not_dodge_it(self, client, jane, settings):
         settings.BEHIND_TLS_PROXY = True

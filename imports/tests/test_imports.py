@@ -92,7 +92,10 @@ class TestEmployeeImport:
             datetime.date(2024, 1, 15),
         )
         assert Employee.objects.get(employee_id="EMP-2").date_joined == timezone.localdate()
-        assert LogEntry.objects.get_for_model(Employee).filter(actor=hr).count() == 2
+        rows = LogEntry.objects.get_for_model(Employee).filter(actor=hr)
+        assert rows.filter(action=LogEntry.Action.CREATE).count() == 2
+        (event,) = rows.filter(action=LogEntry.Action.ACCESS)
+        assert event.object_repr == "people.csv: Imported 2 rows: 2 added, 0 updated."
         assert ImportBatch.objects.get().table["rows"] == []  # the data is not kept
         # Confirming again (the back button, another tab) says so and changes nothing.
         response = client.post(preview, follow=True)
@@ -299,7 +302,8 @@ class TestAttendanceImport:
             datetime.date(2025, 3, 5): "wfh",
             datetime.date(2025, 3, 6): "on_leave",
         }
-        assert LogEntry.objects.get_for_model(AttendanceRecord).filter(actor=hr).count() == 4
+        entries = LogEntry.objects.get_for_model(AttendanceRecord).filter(actor=hr)
+        assert entries.filter(action=LogEntry.Action.CREATE).count() == 4  # one a row
 
     def test_the_attendance_rules_apply(self, client, hr, amy):
         AttendanceRecordFactory(employee=amy, date=datetime.date(2025, 3, 3), status="absent")

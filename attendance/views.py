@@ -1,6 +1,7 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -158,6 +159,10 @@ def _render_roster(
     request, day_form, day, department, *, chosen=None, row_errors=None, form_errors=(), status=200
 ):
     calendar = Calendar.between(day, day)
+    counts = selectors.day_summary(day=day, department=department, scope=request.scope)
+    # A roster posts two fields a person: past ROSTER_MAX_ROWS its save could not arrive
+    # whole, so it is not shown at all (a department's is).
+    too_many = counts["total"] > settings.ROSTER_MAX_ROWS
     context = {
         **ROSTER_CONTEXT,
         "day_form": day_form,
@@ -165,8 +170,14 @@ def _render_roster(
         "day_kind": calendar.kind(day),
         "holiday_name": calendar.holidays.get(day, ""),
         "department": department,
-        "employees": _rows(request, day, department, chosen=chosen, row_errors=row_errors),
-        "counts": selectors.day_summary(day=day, department=department, scope=request.scope),
+        "employees": (
+            None
+            if too_many
+            else _rows(request, day, department, chosen=chosen, row_errors=row_errors)
+        ),
+        "too_many": too_many,
+        "roster_max": settings.ROSTER_MAX_ROWS,
+        "counts": counts,
         "form_errors": form_errors,
     }
     return render_page(request, ROSTER, context, partial="roster", status=status)

@@ -294,9 +294,9 @@ API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
 # django-ninja's own reading of X-Forwarded-For is not used: client_ip() is.
 NINJA_NUM_PROXIES = 0
 
-# A roster posts two fields a person (the status chosen, the status seen): the whole of a
-# roster of ROSTER_MAX_ROWS people must arrive, or the marking of a large department is
-# refused before the page can keep what was entered.
+# A roster posts two fields a person (the status chosen, the status seen): a roster of up
+# to ROSTER_MAX_ROWS people arrives whole; a larger one is not shown (the page asks for a
+# department), so no filled-in roster is ever refused for its size.
 ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=10_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2 * ROSTER_MAX_ROWS + 100
 

@@ -212,6 +212,19 @@ class TestSaveRoster:
         assert response.status_code == 302
         assert AttendanceRecord.objects.count() == 510
 
+    def test_a_roster_too_large_to_save_in_one_post_is_not_shown(self, client, clerk, settings):
+        settings.ROSTER_MAX_ROWS = 3
+        sales = DepartmentFactory(name="Sales")
+        EmployeeFactory.create_batch(2, department=sales)
+        EmployeeFactory.create_batch(2)
+        response = client.get(ROSTER)
+        assertContains(response, "4 people are employed on")
+        assertContains(response, "Choose a department to mark them.")
+        assertNotContains(response, 'id="roster-form"')
+        response = client.get(ROSTER, {"department": sales.pk})
+        assertContains(response, 'id="roster-form"')
+        assertContains(response, "2 employees")
+
     def test_one_bad_row_saves_nothing_and_is_pointed_out(self, client, clerk):
         EmployeeFactory(employee_id="E1", full_name="Amy Active", date_joined=days_ago(30))
         EmployeeFactory(employee_id="E2", full_name="Ben Busy", date_joined=days_ago(30))

@@ -6,6 +6,7 @@ ALLOWED_HOSTS, and turns on the HTTPS and cookie protections.
 """
 
 import datetime
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -44,6 +45,13 @@ BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 TRUSTED_PROXIES = env.list(
     "TRUSTED_PROXIES", default=["127.0.0.1", "::1"] if BEHIND_TLS_PROXY else []
 )
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
 
 INSTALLED_APPS = [
     "core.admin_site.HRMSAdminConfig",  # django.contrib.admin, with a scoped redirect

@@ -63,3 +63,15 @@ def test_the_cache_is_redis_when_redis_url_is_set():
 
 def test_weekly_off_days_come_from_the_environment():
     assert setting("settings.WEEKLY_OFF_DAYS", WEEKLY_OFF_DAYS="Friday,sat") == "[4, 5]"
+
+
+def test_refuses_to_start_with_a_trusted_proxy_that_is_not_an_address():
+    result = manage(
+        "check",
+        DEBUG="false",
+        SECRET_KEY="a-secret-for-this-test",
+        ALLOWED_HOSTS="hr.test",
+        TRUSTED_PROXIES="10.0.0.1,proxy.example.com",
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'proxy.example.com' is not an IP address or network." in result.stderr

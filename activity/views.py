@@ -5,12 +5,12 @@ from django.views.decorators.http import require_safe
 
 from core import audit
 from core.htmx import render_page
-from core.pagination import CappedPaginator
+from core.pagination import filtered_page
 
 from . import selectors
 from .filters import ActivityFilter
 
-ACTIVITY_PER_PAGE = 50
+PER_PAGE = 50
 
 
 @require_safe
@@ -18,7 +18,6 @@ ACTIVITY_PER_PAGE = 50
 def activity(request):
     """Every change to HRMS records: who, when, and the old and new values."""
     entries = selectors.visible_entries(scope=request.scope)
-    filterset = ActivityFilter(request.GET, queryset=entries, request=request)
-    page = CappedPaginator(filterset.qs, ACTIVITY_PER_PAGE).get_page(request.GET.get("page"))
+    filterset, page = filtered_page(request, ActivityFilter, entries, per_page=PER_PAGE)
     context = {"filter": filterset, "page": page, "entries": audit.describe(page.object_list)}
     return render_page(request, "activity/activity.html", context, partial="results")

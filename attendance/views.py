@@ -14,10 +14,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core import audit
+from core.db import deleted_meanwhile_is_404
 from core.exports import download
 from core.forms import add_service_errors
 from core.htmx import finish, render_page, render_partials, safe_next
-from core.pagination import CappedPaginator
+from core.pagination import filtered_page
 from employees.selectors import employee_by_code, employee_directory
 
 from . import selectors, services
@@ -43,7 +44,7 @@ ROSTER_CONTEXT = {
     "status_keys": {status.value: key for status, key in STATUS_CODES.items()},
     "status_keys_attr": " ".join(f"{key}={status.value}" for status, key in STATUS_CODES.items()),
 }
-ATTENDANCE_PER_PAGE = 50
+LIST_PER_PAGE = 50
 HISTORY_ON_PROFILE = 20
 ROSTER = "attendance/roster.html"
 
@@ -224,8 +225,7 @@ def _refused_summary(row_errors: dict, employees: dict) -> str:
 @permission_required("attendance.view_attendancerecord", raise_exception=True)
 def attendance_list(request):
     records = selectors.attendance_list(scope=request.scope)
-    filterset = AttendanceFilter(request.GET, queryset=records, request=request)
-    page = CappedPaginator(filterset.qs, ATTENDANCE_PER_PAGE).get_page(request.GET.get("page"))
+    filterset, page = filtered_page(request, AttendanceFilter, records, per_page=LIST_PER_PAGE)
     context = {"filter": filterset, "page": page}
     return render_page(request, "attendance/attendance_list.html", context, partial="results")
 
@@ -262,10 +262,8 @@ def attendance_delete(request, pk):
     record = get_object_or_404(selectors.attendance_list(scope=request.scope), pk=pk)
     next_url = safe_next(request, reverse("attendance:list"))
     if request.method == "POST":
-        try:
+        with deleted_meanwhile_is_404("record"):
             services.attendance_delete(record=record)
-        except AttendanceRecord.DoesNotExist:
-            raise Http404("Someone else deleted this record a moment ago.") from None
         messages.success(request, f"Deleted the record of {record}.")
         return finish(request, next_url, refresh_on=_refresh_on(record))
     return render_page(

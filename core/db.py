@@ -2,11 +2,13 @@
 saving many at once cheaply."""
 
 from collections import defaultdict
+from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Trim
+from django.http import Http404
 
 
 def save_validated(instance: models.Model) -> None:
@@ -46,6 +48,16 @@ def delete_once(instance: models.Model) -> None:
     a second request waits, then finds it gone. Call it inside a transaction.
     """
     type(instance)._base_manager.select_for_update().get(pk=instance.pk).delete()
+
+
+@contextmanager
+def deleted_meanwhile_is_404(what: str):
+    """In a view: a row that someone else deleted a moment ago (`delete_once`) answers
+    404, saying so."""
+    try:
+        yield
+    except ObjectDoesNotExist:
+        raise Http404(f"Someone else deleted this {what} a moment ago.") from None
 
 
 # More distinct sets of values than this, and one bulk_update is cheaper than the UPDATEs.

@@ -32,3 +32,11 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         return self.object_list[: self.cap + 1].count()
+
+
+def filtered_page(request, filter_class, queryset, *, per_page: int):
+    """A list page's filter set, read from the query string, and its page of results
+    (counted and paged only so far: CappedPaginator)."""
+    filterset = filter_class(request.GET, queryset=queryset, request=request)
+    page = CappedPaginator(filterset.qs, per_page).get_page(request.GET.get("page"))
+    return filterset, page

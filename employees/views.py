@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scoping import CANNOT_ADD_DEPARTMENTS
+from core.db import deleted_meanwhile_is_404
 from core.exports import download
 from core.forms import add_service_errors
 from core.htmx import finish, render_page
@@ -138,10 +139,8 @@ def employee_reactivate(request, code):
 def employee_delete(request, code):
     employee = _employee_or_404(request, code)
     if request.method == "POST":
-        try:
+        with deleted_meanwhile_is_404("employee"):
             services.employee_delete(employee=employee)
-        except Employee.DoesNotExist:
-            raise Http404("Someone else deleted this employee a moment ago.") from None
         messages.success(request, f"Deleted {employee} and all their records.")
         return finish(request, _directory_url(), refresh_on=(_directory_url(),))
     context = {"employee": employee, "record_count": employee.attendance.count()}

@@ -188,7 +188,14 @@ FOCUS_RING = """() => {
 
 
 def assert_focus_visible(page: Page) -> None:
+    # While htmx settles a refreshed list, the focus is briefly nowhere (the focused link
+    # was replaced, its successor not yet focused): give it a moment to land.
     problem = page.evaluate(FOCUS_RING)
+    for _ in range(10):
+        if problem != "nothing has the focus":
+            break
+        page.wait_for_timeout(100)
+        problem = page.evaluate(FOCUS_RING)
     assert problem == ""
 
 

@@ -42,7 +42,7 @@ class ScopedFilter(admin.RelatedFieldListFilter):
         scope = scope_for(request.user)
         if not scope.is_limited:
             return super().field_choices(field, request, model_admin)
-        path = "pk" if field.related_model._meta.model_name == "department" else "department"
+        path = SCOPED_CHOICES[field.related_model._meta.model_name]
         allowed = scope.limit(field.related_model.objects.all(), path)
         ordering = self.field_admin_ordering(field, request, model_admin)
         return field.get_choices(
@@ -50,7 +50,8 @@ class ScopedFilter(admin.RelatedFieldListFilter):
         )
 
 
-# How each kind of object reaches its department, for narrowing a form's choices.
+# How each kind of object (a department, an employee) reaches its department, for
+# narrowing a form's choices and a list filter's.
 SCOPED_CHOICES = {"department": "pk", "employee": "department"}
 
 

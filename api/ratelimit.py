@@ -37,7 +37,7 @@ def _count_in_database(key: str, *, expires_at) -> int:
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (name, count, expires_at) VALUES (%s, 1, %s) "  # noqa: S608
+            f"INSERT INTO {table} (name, count, expires_at) VALUES (%s, 1, %s) "
             f"ON CONFLICT (name) DO UPDATE SET count = {table}.count + 1 RETURNING count",
             [key, expires_at],
         )

@@ -1,4 +1,5 @@
-"""The Django admin's site, with one change: its "view on site" redirect
+"""The Django admin's site, under the product's name (its look: templates/admin/base_site.html
+and static/css/admin.css), with one change: its "view on site" redirect
 (`/admin/r/<content type>/<id>/`) goes only to an object the user may see in the admin.
 Django's own redirect answers for any object, so it would tell a department-limited user
 that an employee of another department exists."""
@@ -11,6 +12,11 @@ from django.urls import path, reverse_lazy
 
 
 class AdminSite(admin.AdminSite):
+    site_header = "HRMS Lite admin"
+    site_title = "HRMS Lite"
+    index_title = "Back office"
+    site_url = "/"
+
     def get_urls(self):
         view = self.admin_view(self.view_on_site)
         view.login_url = reverse_lazy("admin:login", current_app=self.name)

@@ -185,6 +185,8 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# How dates and numbers look to people: one style, set in core/formats/en_GB/formats.py.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
@@ -273,7 +275,11 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             "timestamp": False,
         },
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # A request's line: "... hrms.request [<request id>] GET /employees/ 200 12.3 ms user=1".
+        "text": {
+            "()": "core.observability.TextFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -286,7 +292,9 @@ LOGGING = {
     "loggers": {
         # Our request log replaces Django's own lines for each request and error.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.server": {"level": "WARNING"},
+        # runserver's own line for each request repeats ours; it speaks only of errors (a
+        # request that never reached the app, such as HTTPS sent to this plain-HTTP server).
+        "django.server": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }

@@ -1,8 +1,11 @@
 """The project's URLs: each app's under its prefix."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from api.urls import api_urls
 from attendance.urls import holiday_patterns, profile_patterns
@@ -28,4 +31,12 @@ urlpatterns = [
     path("healthz", observability.healthz, name="healthz"),
     path("readyz", observability.readyz, name="readyz"),
     path("metrics", observability.metrics, name="metrics"),
+    # Browsers ask for /favicon.ico whatever icon a page names. A permanent redirect is
+    # cached for good, so it goes to the icon's unhashed address, which stays the same.
+    path(
+        "favicon.ico",
+        login_not_required(
+            RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True)
+        ),
+    ),
 ]

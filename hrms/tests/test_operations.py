@@ -3,12 +3,14 @@
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings as django_settings
 from django.test import override_settings
+from django.utils.module_loading import import_string
 from pythonjsonlogger.json import JsonFormatter
 
 from core import observability
@@ -68,6 +70,59 @@ class TestRequestLog:
         )
         assert record.duration_ms >= 0
         assert "secret" not in json.dumps(record.__dict__, default=str)
+
+    def test_the_development_line_says_what_was_asked_and_how_it_went(
+        self, client, admin_user, caplog
+    ):
+        config = dict(django_settings.LOGGING["formatters"]["text"])
+        formatter = import_string(config.pop("()"))(**config)
+        with caplog.at_level(logging.INFO, logger="hrms.request"):
+            signed_out = client.get("/healthz")
+            client.force_login(admin_user)
+            signed_in = client.get("/employees/", {"q": "secret search"})
+        lines = [formatter.format(r) for r in caplog.records if r.name == "hrms.request"]
+        assert re.fullmatch(
+            rf"\S+ \S+ INFO hrms\.request \[{signed_out['X-Request-ID']}\] GET /healthz 200 "
+            r"\d+\.\d ms",
+            lines[0],
+        ), lines[0]
+        assert re.fullmatch(
+            rf"\S+ \S+ INFO hrms\.request \[{signed_in['X-Request-ID']}\] GET /employees/ 200 "
+            rf"\d+\.\d ms user={admin_user.pk}",
+            lines[1],
+        ), lines[1]
+        # The record itself is unchanged: the JSON logs keep their message and fields.
+        assert [r.getMessage() for r in caplog.records if r.name == "hrms.request"] == [
+            "request",
+            "request",
+        ]
+
+    def test_development_logs_have_one_line_per_request(self):
+        """runserver's own line for a request (django.server) would repeat ours."""
+        env = {
+            **os.environ,
+            "DEBUG": "true",
+            "LOG_FORMAT": "text",
+            "SECRET_KEY": "a-secret-for-this-test",
+        }
+        code = (
+            "import logging; "
+            "logging.getLogger('django.server').info('\"GET /a HTTP/1.1\" 200 5'); "
+            "logging.getLogger('django.server').warning('\"GET /b HTTP/1.1\" 404 5'); "
+            "logging.getLogger('hrms.request').info('request', extra={'user_id': None, "
+            "'method': 'GET', 'path': '/b', 'status': 404, 'duration_ms': 3.2})"
+        )
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        (line,) = [line for line in result.stderr.splitlines() if "GET" in line]
+        assert line.endswith(" INFO hrms.request [-] GET /b 404 3.2 ms"), line
 
     def test_a_given_request_id_is_kept_and_a_bad_one_replaced(self, client):
         assert client.get("/healthz", headers={"X-Request-ID": "lb-123.abc"})["X-Request-ID"] == (

@@ -1,0 +1,34 @@
+"""Dates in words for people, in the app's one style (the formats are in `en_GB/formats.py`,
+found through the FORMAT_MODULE_PATH setting). For messages written in Python; templates
+use the `|date` filter and the `|weekday_date` filter of `hrms_format`."""
+
+import datetime
+
+from django.utils import dateformat, formats
+
+
+def format_day(value: datetime.date) -> str:
+    """2 Dec 2026."""
+    return formats.date_format(value, "DATE_FORMAT")
+
+
+def format_weekday_day(value: datetime.date) -> str:
+    """Wed 2 Dec 2026: a day someone plans around, in a heading or a confirmation."""
+    return f"{dateformat.format(value, 'D')} {format_day(value)}"
+
+
+def format_day_range(start: datetime.date, end: datetime.date) -> str:
+    """2 Dec – 9 Dec 2026, or 30 Dec 2026 – 2 Jan 2027 across a year."""
+    if start.year == end.year:
+        return f"{formats.date_format(start, 'MONTH_DAY_FORMAT')} – {format_day(end)}"
+    return f"{format_day(start)} – {format_day(end)}"
+
+
+def format_month(value: datetime.date) -> str:
+    """December 2026."""
+    return formats.date_format(value, "YEAR_MONTH_FORMAT")
+
+
+def format_moment(value: datetime.datetime) -> str:
+    """2 Dec 2026, 14:05 (in the current time zone)."""
+    return formats.date_format(value, "DATETIME_FORMAT")

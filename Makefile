@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test e2e bench serve setup lint check clean
+.PHONY: run test e2e browser bench serve setup lint check clean
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -16,10 +16,25 @@ run: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The browser tests (e2e/): Playwright driving Chromium (/usr/bin/chromium, or E2E_CHROMIUM),
-# axe-core accessibility checks and the dashboard's page weight. Kept out of `make test`.
-e2e: setup
-	$(BIN)/pytest e2e $(PYTEST_ARGS)
+# The browser tests (e2e/): Playwright driving Chromium, axe-core accessibility checks, the
+# layout of every page at four widths (screenshots in e2e/artifacts/) and the dashboard's
+# page weight. Kept out of `make test`. `make browser` provides the browser first.
+E2E_CHROMIUM ?= /usr/bin/chromium
+e2e: setup browser
+	E2E_CHROMIUM=$(E2E_CHROMIUM) $(BIN)/pytest e2e $(PYTEST_ARGS)
+
+# Chromium for the browser tests: Debian's package where it can be installed (as root, or
+# with password-less sudo), else Playwright's own download (used when E2E_CHROMIUM is missing).
+browser: setup
+	@if [ -x "$(E2E_CHROMIUM)" ]; then exit 0; fi; \
+	if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
+	  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+	  echo "No Chromium at $(E2E_CHROMIUM): downloading Playwright's own."; \
+	  $(BIN)/playwright install chromium; \
+	fi
 
 # The benchmark (the bench/ package, run as `python -m bench` from this folder;
 # docs/performance.md): 10,000 employees x 250 days under gunicorn. `make bench` (SQLite

@@ -36,6 +36,7 @@ from employees.models import EMPLOYEE_FIELDS
 
 from . import schemas
 from .ratelimit import count_request, seconds_left
+from .reference import ApiReference
 
 MAX_LIMIT = 500
 DUPLICATE_CODES = {"unique", "duplicate"}
@@ -121,6 +122,7 @@ api = HrmsApi(
     throttle=[RATE_LIMIT],
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs=ApiReference(),
     # The description of the API and its docs page are for signed-in users too.
     docs_decorator=login_required,
 )

@@ -127,6 +127,11 @@ class AttendanceForm(forms.ModelForm):
             }
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A record always has a status: no empty "---------" choice among the statuses.
+        self.fields["status"].choices = AttendanceRecord.Status.choices
+
 
 class AttendanceAdminForm(forms.ModelForm):
     """The admin's form: the same rules as every other path (limited by the admin class)."""
@@ -190,28 +195,50 @@ class HolidayForm(forms.ModelForm):
         help_texts = {"name": "For example: New Year's Day."}
 
 
+class MonthField(forms.DateField):
+    """A month as YYYY-MM, cleaned to its first day.
+
+    Pages link to the months either side of the one shown: both must be real dates, so
+    the year is kept between FIRST_YEAR and LAST_YEAR.
+    """
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2999
+    input_formats = ["%Y-%m"]
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    default_error_messages = {
+        "invalid": "Enter the month as YYYY-MM, for example 2026-03.",
+        "out_of_range": f"Choose a month between {FIRST_YEAR} and {LAST_YEAR}.",
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.FIRST_YEAR <= value.year <= self.LAST_YEAR:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range")
+
+
 class RegisterForm(PickerForm):
     """Which month, and optionally which department, the register shows."""
 
-    month = forms.DateField(
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        error_messages={"invalid": "Enter the month as YYYY-MM, for example 2026-03."},
-    )
+    month = MonthField()
     field_order = ["month", "department"]
     defaults = {"month": lambda: timezone.localdate().strftime("%Y-%m")}
     prefix_id = "register"
-    # The register links to the months either side: both must be real dates.
-    FIRST_YEAR, LAST_YEAR = 1900, 2999
 
-    def clean_month(self):
-        month = self.cleaned_data["month"]
-        if not self.FIRST_YEAR <= month.year <= self.LAST_YEAR:
-            raise ValidationError(
-                f"Choose a month between {self.FIRST_YEAR} and {self.LAST_YEAR}.",
-                code="out_of_range",
-            )
-        return month
+
+class CalendarMonthForm(forms.Form):
+    """Which month the profile's calendar shows: this month unless another is chosen."""
+
+    month = MonthField(required=False)
+
+    def __init__(self, data=None, **kwargs):
+        kwargs.setdefault("auto_id", "calendar_%s")
+        super().__init__(data, **kwargs)
+
+    def first_day(self) -> datetime.date:
+        """The chosen month's first day; this month's when none, or an invalid one, is given."""
+        if self.is_valid() and self.cleaned_data["month"]:
+            return self.cleaned_data["month"]
+        return timezone.localdate().replace(day=1)
 
 
 class RangeForm(forms.Form):

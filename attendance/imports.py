@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
 from core.audit import snapshot
+from core.formats import format_day
 from core.spreadsheets import Column, ImportReport, Table
 from employees.models import Employee
 
@@ -94,7 +95,7 @@ def attendance_import(
         key = (employee.pk, day)
         if key in seen:
             report.error(
-                number, "Date", f"{employee} on {day:%d %b %Y} is also on row {seen[key]}."
+                number, "Date", f"{employee} on {format_day(day)} is also on row {seen[key]}."
             )
             continue
         seen[key] = number

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.formats import format_day
 from employees.models import Employee
 
 
@@ -69,7 +70,7 @@ class AttendanceRecord(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.employee} on {self.date:%d %b %Y}: {self.get_status_display()}"
+        return f"{self.employee} on {format_day(self.date)}: {self.get_status_display()}"
 
     def get_absolute_url(self):
         return reverse("attendance:update", args=[self.pk])
@@ -95,7 +96,7 @@ class AttendanceRecord(models.Model):
 def duplicate_message(existing: AttendanceRecord) -> str:
     return (
         f"{existing.employee} is already marked {existing.get_status_display()} on "
-        f"{existing.date:%d %b %Y}. To change it, edit that record (Attendance, or the "
+        f"{format_day(existing.date)}. To change it, edit that record (Attendance, or the "
         "roster for that day) instead of adding another."
     )
 
@@ -119,13 +120,13 @@ class Holiday(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.date:%d %b %Y})"
+        return f"{self.name} ({format_day(self.date)})"
 
     def unique_error_message(self, model_class, unique_check):
         if model_class is Holiday and tuple(unique_check) == ("date",):
             existing = Holiday.objects.filter(date=self.date).exclude(pk=self.pk).first()
             if existing is not None:
                 return ValidationError(
-                    f"{self.date:%d %b %Y} is already a holiday: {existing.name}.", code="unique"
+                    f"{format_day(self.date)} is already a holiday: {existing.name}.", code="unique"
                 )
         return super().unique_error_message(model_class, unique_check)

@@ -15,12 +15,13 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Cast, NullIf
+from django.utils import timezone
 
 from accounts.scoping import Scope
 from employees.models import Department, Employee
 
-from .calendar import WORKING, Calendar, last_working_days
-from .models import AttendanceRecord
+from .calendar import HOLIDAY, WEEKLY_OFF, WORKING, Calendar, days, last_working_days, month_bounds
+from .models import STATUS_CODES, AttendanceRecord
 
 Status = AttendanceRecord.Status
 
@@ -102,6 +103,99 @@ def recent_records(*, employee: Employee, limit: int = 10) -> QuerySet[Attendanc
     return AttendanceRecord.objects.filter(employee=employee).select_related(
         "employee", "marked_by"
     )[:limit]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of an employee's month calendar."""
+
+    date: datetime.date
+    kind: str  # a status, or "unmarked", "holiday", "off", "future", "outside"
+    code: str  # what the cell shows: a status code, "·", "Hol", "Off", or nothing
+    label: str  # what the day was, in words: "Present", "Holiday: New Year's Day"
+    is_today: bool
+
+    @property
+    def css_class(self) -> str:
+        return calendar_class(self.kind)
+
+
+def calendar_class(kind: str) -> str:
+    """The CSS class of a calendar cell: a status's colours (`status-present`) or `cal-<kind>`."""
+    return f"status-{kind}" if kind in Status.values else f"cal-{kind}"
+
+
+# (code, CSS class, meaning) of every kind of calendar cell, for the legend.
+CALENDAR_LEGEND = [
+    *((STATUS_CODES[s], calendar_class(s.value), s.label) for s in Status),
+    ("·", calendar_class("unmarked"), "Working day, not marked"),
+    ("Hol", calendar_class("holiday"), "Holiday"),
+    ("Off", calendar_class("off"), "Weekly off day"),
+    ("", calendar_class("future"), "In the future, or not employed"),
+]
+
+
+@dataclass(frozen=True)
+class MonthCalendar:
+    """One month of one employee's attendance, as weeks from Monday to Sunday."""
+
+    first: datetime.date
+    weeks: list[list[CalendarDay | None]]  # None: a day of the month before or after
+
+    @property
+    def previous(self) -> datetime.date:
+        return (self.first - datetime.timedelta(days=1)).replace(day=1)
+
+    @property
+    def following(self) -> datetime.date:
+        return month_bounds(self.first)[1] + datetime.timedelta(days=1)
+
+    @property
+    def is_this_month(self) -> bool:
+        return self.first == timezone.localdate().replace(day=1)
+
+
+def employee_month(*, employee: Employee, month: datetime.date) -> MonthCalendar:
+    """Each day of `month` for `employee`: their record, or why there is none (a day off,
+    not marked, in the future, not employed). Two queries: the records, the holidays."""
+    start, end = month_bounds(month)
+    calendar = Calendar.between(start, end)
+    records = {
+        day: (status, note)
+        for day, status, note in AttendanceRecord.objects.filter(
+            employee=employee, date__range=(start, end)
+        )
+        .order_by()  # the default order joins the employee
+        .values_list("date", "status", "note")
+    }
+    today = timezone.localdate()
+
+    def describe(day: datetime.date) -> CalendarDay:
+        kind = calendar.kind(day)
+        holiday = calendar.holidays.get(day, "")
+        if day in records:
+            status, note = records[day]
+            label = Status(status).label
+            if kind == HOLIDAY:
+                label += f" (holiday: {holiday})"
+            elif kind == WEEKLY_OFF:
+                label += " (weekly off day)"
+            if note:
+                label += f". Note: {note}"
+            return CalendarDay(day, status, STATUS_CODES[status], label, day == today)
+        if not employee.was_employed_on(day):
+            return CalendarDay(day, "outside", "", "Not employed", day == today)
+        if day > today:
+            return CalendarDay(day, "future", "", "In the future", False)
+        if kind == HOLIDAY:
+            return CalendarDay(day, "holiday", "Hol", f"Holiday: {holiday}", day == today)
+        if kind == WEEKLY_OFF:
+            return CalendarDay(day, "off", "Off", "Weekly off day", day == today)
+        return CalendarDay(day, "unmarked", "·", "Not marked", day == today)
+
+    cells = [None] * start.weekday() + [describe(day) for day in days(start, end)]
+    cells += [None] * (-len(cells) % 7)
+    return MonthCalendar(first=start, weeks=[cells[n : n + 7] for n in range(0, len(cells), 7)])
 
 
 def employee_history(employee: Employee) -> QuerySet[LogEntry]:

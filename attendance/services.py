@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.scoping import EVERYTHING, Scope
 from core.audit import log_bulk, snapshot
 from core.db import delete_once, save_validated, update_many
+from core.formats import format_day
 from employees.models import Employee
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
@@ -27,8 +28,8 @@ def check_not_future(day: datetime.date) -> None:
     today = timezone.localdate()
     if day > today:
         raise ValidationError(
-            f"{day:%d %b %Y} is in the future. Attendance can be marked for today "
-            f"({today:%d %b %Y}) or earlier.",
+            f"{format_day(day)} is in the future. Attendance can be marked for today "
+            f"({format_day(today)}) or earlier.",
             code="future",
         )
 
@@ -38,13 +39,13 @@ def attendance_check(*, employee: Employee, day: datetime.date) -> None:
     check_not_future(day)
     if day < employee.date_joined:
         raise ValidationError(
-            f"{employee} joined on {employee.date_joined:%d %b %Y}, so {day:%d %b %Y} cannot "
+            f"{employee} joined on {format_day(employee.date_joined)}, so {format_day(day)} cannot "
             "be marked. Pick a later date, or correct the joining date first.",
             code="before_joining",
         )
     if employee.date_left is not None and day > employee.date_left:
         raise ValidationError(
-            f"{employee} left on {employee.date_left:%d %b %Y}, so {day:%d %b %Y} cannot "
+            f"{employee} left on {format_day(employee.date_left)}, so {format_day(day)} cannot "
             "be marked. Pick an earlier date, or correct the leaving date first.",
             code="after_leaving",
         )

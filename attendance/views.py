@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core import audit
 from core.db import deleted_meanwhile_is_404
 from core.exports import download
+from core.formats import format_day, format_day_range, format_month
 from core.forms import add_service_errors
 from core.htmx import finish, render_page, render_partials, safe_next
 from core.pagination import filtered_page
@@ -26,6 +27,7 @@ from .calendar import Calendar
 from .filters import AttendanceFilter
 from .forms import (
     AttendanceForm,
+    CalendarMonthForm,
     HolidayForm,
     PeriodForm,
     RangeForm,
@@ -63,16 +65,25 @@ def employee_profile(request, code):
         return redirect(employee)
     period_form = PeriodForm(request.GET)
     start, end = period_form.period()
+    month_form = CalendarMonthForm(request.GET)
     context = {
         "employee": employee,
         "period_form": period_form,
         "start": start,
         "end": end,
         "summary": selectors.employee_summary(employee=employee, start=start, end=end),
+        "month_form": month_form,
+        "calendar": selectors.employee_month(employee=employee, month=month_form.first_day()),
+        "calendar_legend": selectors.CALENDAR_LEGEND,
         "recent": selectors.recent_records(employee=employee),
         "history": audit.describe(selectors.employee_history(employee)[:HISTORY_ON_PROFILE]),
     }
-    partial = "attendance" if "start" in request.GET or "end" in request.GET else "content"
+    if request.htmx.target == "calendar":  # the calendar's month links
+        partial = "calendar"
+    elif "start" in request.GET or "end" in request.GET:
+        partial = "attendance"
+    else:
+        partial = "content"
     return render_page(request, "attendance/employee_profile.html", context, partial=partial)
 
 
@@ -205,9 +216,9 @@ def _roster_url(day, department) -> str:
 
 def _saved_message(day, result) -> str:
     if not result.saved:
-        return f"Nothing to save for {day:%d %b %Y}: no row was changed."
+        return f"Nothing to save for {format_day(day)}: no row was changed."
     return (
-        f"Saved attendance for {day:%d %b %Y}: {result.created} newly marked, "
+        f"Saved attendance for {format_day(day)}: {result.created} newly marked, "
         f"{result.updated} changed."
     )
 
@@ -236,7 +247,7 @@ def attendance_update(request, pk):
     record = get_object_or_404(selectors.attendance_list(scope=request.scope), pk=pk)
     context = {
         "record": record,
-        "title": f"Edit {record.employee.full_name}’s attendance on {record.date:%d %b %Y}",
+        "title": f"Edit {record.employee.full_name}’s attendance on {format_day(record.date)}",
         "next": safe_next(request, reverse("attendance:list")),
     }
     form = AttendanceForm(request.POST or None, instance=record)
@@ -450,7 +461,7 @@ def register_export(request, fmt):
         model=AttendanceRecord,
         back=back,
         name=name,
-        title=f"{sheet.start:%B %Y}",
+        title=format_month(sheet.start),
         header=header,
         rows=rows,
         row_count=sheet.employees().count,
@@ -483,7 +494,7 @@ def _range_message(employee, data, result) -> str:
     status = Status(data["status"]).label
     text = (
         f"Marked {employee.full_name} {status} on {_days(result.marked + result.replaced)} "
-        f"({data['start']:%d %b} – {data['end']:%d %b %Y})"
+        f"({format_day_range(data['start'], data['end'])})"
     )
     if result.replaced:
         text += f", replacing {_days(result.replaced)} already marked"

@@ -1,7 +1,9 @@
-"""Geometry for the dashboard's server-drawn SVG charts.
+"""Geometry for the dashboard's server-drawn charts.
 
 Templates only place what these functions compute; every chart also has a
 table with the same numbers beside it, for screen readers and for reading.
+The SVGs hold only shapes, stretched to any width: their words and numbers are
+HTML beside them, so text keeps its size on a phone.
 """
 
 import datetime
@@ -43,26 +45,16 @@ def donut(items: list[tuple[str, str, int]]) -> list[Slice]:
 class Bar:
     label: str
     value: int
-    y: int
-    width: float
+    percent: float  # the bar's length, as a share of the longest
 
 
-BAR_HEIGHT, BAR_GAP, BAR_AREA = 22, 10, 220
-
-
-def bars(items: list[tuple[str, int]]) -> dict:
-    """Horizontal bars, longest = full width; returns the bars and the chart's height."""
+def bars(items: list[tuple[str, int]]) -> list[Bar]:
+    """Horizontal bars: the longest is 100 % of the width."""
     top = max((value for _, value in items), default=0)
-    drawn = [
-        Bar(
-            label=label,
-            value=value,
-            y=n * (BAR_HEIGHT + BAR_GAP),
-            width=round(BAR_AREA * value / top, 1) if top else 0,
-        )
-        for n, (label, value) in enumerate(items)
+    return [
+        Bar(label=label, value=value, percent=round(100 * value / top, 1) if top else 0)
+        for label, value in items
     ]
-    return {"bars": drawn, "height": max(len(items) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)}
 
 
 @dataclass(frozen=True)
@@ -73,16 +65,14 @@ class Point:
     y: float | None
 
 
-LINE_WIDTH, LINE_HEIGHT, LINE_PAD = 900, 180, 10
-
-
 def rate_line(series: list[tuple[datetime.date, float | None]]) -> dict:
-    """A 0–100 % line over days; days without data break the line."""
-    step = (LINE_WIDTH - 2 * LINE_PAD) / max(len(series) - 1, 1)
-    points = []
-    for n, (day, rate) in enumerate(series):
-        y = None if rate is None else LINE_PAD + (LINE_HEIGHT - 2 * LINE_PAD) * (1 - rate / 100)
-        points.append(Point(day=day, rate=rate, x=round(LINE_PAD + n * step, 1), y=y))
+    """A 0–100 % line over days, in a 100 × 100 box (x: the days, left to right;
+    y: 100 − rate, so 100 % is at the top); days without data break the line."""
+    step = 100 / max(len(series) - 1, 1)
+    points = [
+        Point(day=day, rate=rate, x=round(n * step, 2), y=None if rate is None else 100 - rate)
+        for n, (day, rate) in enumerate(series)
+    ]
     segments, current = [], []
     for point in points:
         if point.y is None:
@@ -96,10 +86,5 @@ def rate_line(series: list[tuple[datetime.date, float | None]]) -> dict:
     return {
         "points": points,
         "segments": [" ".join(segment) for segment in segments],
-        "width": LINE_WIDTH,
-        "height": LINE_HEIGHT,
-        "gridlines": [
-            {"label": f"{pct}%", "y": LINE_PAD + (LINE_HEIGHT - 2 * LINE_PAD) * (1 - pct / 100)}
-            for pct in (0, 50, 100)
-        ],
+        "gridlines": [{"label": f"{pct}%", "percent": pct, "y": 100 - pct} for pct in (100, 50, 0)],
     }

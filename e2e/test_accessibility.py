@@ -37,8 +37,9 @@ PAGES = {
     "activity": "/activity/",
     "employee import": "/employees/import/",
     "attendance import": "/attendance/import/",
+    "API reference": "/api/docs",
 }
-NARROW_PAGES = ["dashboard", "directory", "profile", "roster", "register"]
+NARROW_PAGES = ["dashboard", "directory", "profile", "roster", "register", "API reference"]
 
 
 def serious_violations(page: Page) -> list[str]:

@@ -30,7 +30,7 @@ ENGINEERS = ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
 def saved_message(page, day, *, new: int, changed: int):
     """The roster's message after a save."""
     return page.get_by_text(
-        f"Saved attendance for {day:%d %b %Y}: {new} newly marked, {changed} changed."
+        f"Saved attendance for {day.day} {day:%b %Y}: {new} newly marked, {changed} changed."
     )
 
 
@@ -137,7 +137,7 @@ def test_correct_download_and_delete_a_record(admin_page, staff, tmp_path):
     dialog = open_dialog(
         page,
         f"Edit Ada Lovelace, {short}",
-        f"Edit Ada Lovelace’s attendance on {tuesday:%d %b %Y}",
+        f"Edit Ada Lovelace’s attendance on {tuesday.day} {tuesday:%b %Y}",
     )
     expect(dialog.get_by_role("radio", name="Present")).to_be_checked()
     dialog.get_by_role("radio", name="Half day").check()
@@ -145,7 +145,9 @@ def test_correct_download_and_delete_a_record(admin_page, staff, tmp_path):
     dialog.get_by_role("button", name="Save").click()
     expect(dialog).to_be_hidden()
     expect(
-        page.get_by_text(f"Saved: Ada Lovelace (ENG-001) on {tuesday:%d %b %Y}: Half day.")
+        page.get_by_text(
+            f"Saved: Ada Lovelace (ENG-001) on {tuesday.day} {tuesday:%b %Y}: Half day."
+        )
     ).to_be_visible()
     expect(row).to_contain_text("Half day")
     expect(row).to_contain_text("Dentist in the afternoon")
@@ -175,7 +177,8 @@ def test_correct_download_and_delete_a_record(admin_page, staff, tmp_path):
     expect(dialog).to_be_hidden()
     expect(
         page.get_by_text(
-            f"Deleted the record of Ada Lovelace (ENG-001) on {tuesday:%d %b %Y}: Half day."
+            f"Deleted the record of Ada Lovelace (ENG-001) on {tuesday.day} {tuesday:%b %Y}: "
+            "Half day."
         )
     ).to_be_visible()
     expect(row).to_have_count(0)
@@ -201,7 +204,8 @@ def test_mark_several_days_from_the_profile(admin_page, staff):
     expect(dialog).to_be_hidden()
     expect(
         page.get_by_text(
-            f"Marked Ada Lovelace On leave on 4 days ({week[0]:%d %b} – {week[6]:%d %b %Y}). "
+            f"Marked Ada Lovelace On leave on 4 days ({week[0].day} {week[0]:%b} – "
+            f"{week[6].day} {week[6]:%b %Y}). "
             "Skipped 2 days off, 1 day already marked (kept as they were)."
         )
     ).to_be_visible()

@@ -70,7 +70,8 @@ class TestEmployeeDialog:
         today = timezone.localdate()
         expect(
             page.get_by_text(
-                f"Deactivated Katherine Johnson (ENG-004); last working day {today:%d %b %Y}."
+                f"Deactivated Katherine Johnson (ENG-004); last working day "
+                f"{today.day} {today:%b %Y}."
             )
         ).to_be_visible()
         expect(page.get_by_text("No employees match your search.")).to_be_visible()

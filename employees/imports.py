@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.scoping import CANNOT_ADD_DEPARTMENTS, EVERYTHING, Scope
 from core.audit import snapshot
+from core.formats import format_day
 from core.spreadsheets import Column, ImportReport, Table
 
 from . import selectors, services
@@ -159,11 +160,11 @@ def _check_updates_keep_attendance_inside(to_update, report: ImportReport, rows:
             report.error(
                 number,
                 "Date joined",
-                f"{employee.full_name} has attendance from {first:%d %b %Y}, before this date.",
+                f"{employee.full_name} has attendance from {format_day(first)}, before this date.",
             )
         if last and employee.date_left and last > employee.date_left:
             report.error(
                 number,
                 "Date left",
-                f"{employee.full_name} has attendance until {last:%d %b %Y}, after this date.",
+                f"{employee.full_name} has attendance until {format_day(last)}, after this date.",
             )

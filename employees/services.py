@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.audit import log_bulk
 from core.db import delete_once, save_validated
+from core.formats import format_day
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
 
@@ -132,13 +133,13 @@ def _check_attendance_within_employment(employee: Employee) -> None:
     if outside["before"]:
         errors["date_joined"] = (
             f"{employee.full_name} has {_records(outside['before'])} before "
-            f"{employee.date_joined:%d %b %Y}. Choose an earlier joining date, or delete "
+            f"{format_day(employee.date_joined)}. Choose an earlier joining date, or delete "
             "those records first."
         )
     if outside["after"]:
         errors["date_left"] = (
             f"{employee.full_name} has {_records(outside['after'])} after "
-            f"{employee.date_left:%d %b %Y}. Choose a later leaving date, or delete those "
+            f"{format_day(employee.date_left)}. Choose a later leaving date, or delete those "
             "records first."
         )
     if errors:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.scoping import CANNOT_ADD_DEPARTMENTS
 from core.db import deleted_meanwhile_is_404
 from core.exports import download
+from core.formats import format_day
 from core.forms import add_service_errors
 from core.htmx import finish, render_page
 
@@ -109,7 +110,7 @@ def employee_deactivate(request, code):
         else:
             messages.success(
                 request,
-                f"Deactivated {employee}; last working day {employee.date_left:%d %b %Y}.",
+                f"Deactivated {employee}; last working day {format_day(employee.date_left)}.",
             )
             return finish(request, employee.get_absolute_url(), refresh_on=(_directory_url(),))
     return render_page(

@@ -174,7 +174,9 @@ def preview(request, pk):
             batch.save(update_fields=["report"])
         messages.error(request, CHANGED_MEANWHILE + " See below.")
     context = {"batch": batch, "importer": importer, "report": report}
-    return render(request, "imports/preview.html", context, status=200 if report.ok else 400)
+    # Showing a preview succeeds whatever the file holds; a refused confirmation is a 400.
+    refused = request.method == "POST" and not report.ok
+    return render(request, "imports/preview.html", context, status=400 if refused else 200)
 
 
 @require_POST

@@ -7,7 +7,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
+from pytest_django.asserts import assertContains
 
 from accounts import roles
 from accounts.models import DepartmentScope
@@ -267,7 +270,7 @@ class TestAttendance:
         response = self.mark(api, amy, status="Absent")
         assert response.status_code == 409
         assert response.json()["detail"].startswith(
-            "Amy (E1) is already marked Present on 03 Mar 2025."
+            "Amy (E1) is already marked Present on 3 Mar 2025."
         )
 
     @pytest.mark.parametrize(
@@ -441,14 +444,65 @@ class TestRulesAndAudit:
 class TestDocs:
     def test_schema_and_docs_for_signed_in_users(self, client, hr):
         assert client.get("/api/openapi.json").status_code == 302
+        assert client.get("/api/docs")["Location"].startswith("/login/")
         client.force_login(hr)
         schema = client.get("/api/openapi.json").json()
         assert "/api/employees/" in schema["paths"]
         assert "/api/attendance/{record_id}" in schema["paths"]
-        docs = client.get("/api/docs")
-        html = docs.content.decode()
-        assert "/static/ninja/swagger-ui-bundle" in html
-        assert "cdn" not in html.lower()
+        docs = client.get(reverse("api:openapi-view"))
+        assert docs.status_code == 200
+        assert "cdn" not in docs.content.decode().lower()
+
+    def test_the_docs_list_every_operation(self, client, hr):
+        client.force_login(hr)
+        schema = client.get("/api/openapi.json").json()
+        html = client.get("/api/docs").content.decode()
+        operations = [
+            (method.upper(), path, operation)
+            for path, item in schema["paths"].items()
+            for method, operation in item.items()
+        ]
+        assert len(operations) == 12
+        for method, path, operation in operations:
+            # In the contents, a link to the operation; there, its name, method and path.
+            assert f'href="#{operation["operationId"]}"' in html
+            section = html.split(f'id="{operation["operationId"]}"')[1].split("</article>")[0]
+            assert f">{operation['summary']}</h3>" in section
+            assert f"{method} {path}" in strip_tags(section)
+
+    def test_an_operation_shows_its_parameters_body_responses_and_authentication(self, client, hr):
+        client.force_login(hr)
+        html = client.get("/api/docs").content.decode()
+        create = html.split('id="api_endpoints_create_employee"')[1].split("</article>")[0]
+        assert "Add an employee. 409 when the code or email" in create
+        assert "<code>Authorization: Bearer &lt;token&gt;</code>" in create
+        assert '<code>employee_id</code> <span class="required-note">required</span>' in create
+        assert "&quot;employee_id&quot;: &quot;EMP001&quot;" in create  # the example body
+        assert '<a href="#schema-EmployeeOut"><code>EmployeeOut</code></a>' in create
+        assert "<code>409</code>" in create
+        listing = html.split('id="api_endpoints_list_attendance"')[1].split("</article>")[0]
+        for name in ("employee_id", "start_date", "end_date", "status", "skip", "limit"):
+            assert f"<code>{name}</code>" in listing
+        # The answers every operation may give are listed once, with their body.
+        common = html.split('id="common-responses"')[1]
+        for status in ("400", "401", "403", "422", "429"):
+            assert f"<code>{status}</code>" in common
+            assert f"<code>{status}</code>" not in create
+        assert 'id="schema-ValidationErrors"' in html
+
+    def test_the_docs_link_back_to_the_app_and_to_the_schema(self, client, hr):
+        client.force_login(hr)
+        response = client.get("/api/docs")
+        assertContains(
+            response, f'<a href="{reverse("dashboard:home")}">← HRMS Lite</a>', html=True
+        )
+        assertContains(
+            response,
+            f'<a class="button" href="{reverse("api:openapi-json")}" download="openapi.json">'
+            "Download openapi.json</a>",
+            html=True,
+        )
+        assertContains(response, '<html lang="en"')
 
 
 def test_token_requests_leave_no_session_behind(hr, sales):

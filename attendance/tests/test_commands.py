@@ -44,7 +44,7 @@ class TestImportAttendance:
             "employee_id,date,status\nE1,2025-03-03,P\nE1,2024-01-01,P\nX,2025-03-04,P\n"
         )
         errors = command_errors("import_attendance", str(file), match="2 problem")
-        assert "Row 3, Date: Amy (E1) joined on 06 Jan 2025" in errors
+        assert "Row 3, Date: Amy (E1) joined on 6 Jan 2025" in errors
         assert "Row 4, Employee code: No employee has the code “X”." in errors
         assert not AttendanceRecord.objects.exists()
 

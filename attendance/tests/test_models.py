@@ -28,8 +28,9 @@ def test_duplicate_names_the_existing_record_and_how_to_change_it():
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
     assert error.value.messages == [
-        f"Jane Smith (E1) is already marked Present on {record.date:%d %b %Y}. To change it, "
-        "edit that record (Attendance, or the roster for that day) instead of adding another."
+        f"Jane Smith (E1) is already marked Present on {record.date.day} {record.date:%b %Y}. "
+        "To change it, edit that record (Attendance, or the roster for that day) instead of "
+        "adding another."
     ]
 
 

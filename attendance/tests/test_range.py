@@ -60,7 +60,7 @@ class TestService:
         ("start", "end", "field", "message"),
         [
             (d(12), d(10), "end", "The last day cannot be before the first day."),
-            (datetime.date(2023, 12, 30), datetime.date(2024, 1, 5), "start", "joined on 01 Jan"),
+            (datetime.date(2023, 12, 30), datetime.date(2024, 1, 5), "start", "joined on 1 Jan"),
             (None, None, "end", "is in the future"),
         ],
     )

@@ -42,8 +42,8 @@ class TestRules:
         with pytest.raises(ValidationError) as error:
             services.attendance_mark(employee=jane, day=tomorrow, status=Status.PRESENT)
         assert error.value.messages == [
-            f"{tomorrow:%d %b %Y} is in the future. Attendance can be marked for today "
-            f"({today():%d %b %Y}) or earlier."
+            f"{tomorrow.day} {tomorrow:%b %Y} is in the future. Attendance can be marked for today "
+            f"({today().day} {today():%b %Y}) or earlier."
         ]
         assert not AttendanceRecord.objects.exists()
 
@@ -66,7 +66,7 @@ class TestRules:
                 employee=jane, day=datetime.date(2024, 2, 29), status=Status.PRESENT
             )
         assert error.value.messages == [
-            "Jane Smith (E1) joined on 01 Mar 2024, so 29 Feb 2024 cannot be marked. "
+            "Jane Smith (E1) joined on 1 Mar 2024, so 29 Feb 2024 cannot be marked. "
             "Pick a later date, or correct the joining date first."
         ]
 
@@ -104,7 +104,8 @@ class TestRules:
         with pytest.raises(ValidationError) as error:
             services.attendance_mark(employee=jane, day=today(), status=Status.ABSENT)
         assert error.value.messages[0].startswith(
-            f"Jane Smith (E1) is already marked Present on {today():%d %b %Y}. To change it"
+            f"Jane Smith (E1) is already marked Present on {today().day} {today():%b %Y}. "
+            "To change it"
         )
         assert AttendanceRecord.objects.get().status == Status.PRESENT
 

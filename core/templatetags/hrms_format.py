@@ -1,4 +1,8 @@
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from core.formats import format_weekday_day
 
 register = template.Library()
 
@@ -28,3 +32,25 @@ def duration(value) -> str:
     if minutes:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
     return " ".join(parts)
+
+
+@register.filter
+def weekday_date(value) -> str:
+    """Wed 2 Dec 2026: a day with its weekday, for headings and confirmations."""
+    return format_weekday_day(value) if value else ""
+
+
+@register.filter
+def number(value) -> str:
+    """A count with thousands separated: 12,345."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def breakable(value) -> str:
+    """An email address that may wrap before its @ and after its dots, never mid-word."""
+    text = conditional_escape(value)
+    return mark_safe(text.replace("@", "<wbr>@").replace(".", ".<wbr>"))  # noqa: S308 (escaped)

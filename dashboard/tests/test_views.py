@@ -77,6 +77,17 @@ class TestDashboard:
         assert rates[today()] == pytest.approx(83.33, abs=0.01)
         assert rates[today() - datetime.timedelta(days=1)] == 0.0
 
+    def test_chart_words_are_html_so_they_keep_their_size_on_a_phone(self, client, viewer, company):
+        response = client.get("/")
+        html = response.content.decode()
+        # Text inside a viewBox shrinks with the SVG (13 px became about 5 px at 390 px wide).
+        assert "<text" not in html
+        assertContains(response, '<span class="bar-row-label">Sales</span>')
+        assertContains(response, '<span class="bar-row-value">3</span>')
+        assertContains(response, '<rect width="100.0" height="1">')  # Sales, the longest
+        assertContains(response, '<rect width="33.3" height="1">')  # Ops: 1 of 3
+        assertContains(response, '<li class="at-100">100%</li>')
+
     def test_not_yet_marked_links_to_the_roster_of_their_department(self, client, viewer, company):
         response = client.get("/")
         assertContains(response, f'href="/attendance/mark/?department={company["sales"].pk}"')

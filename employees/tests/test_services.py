@@ -206,7 +206,7 @@ class TestEmploymentDatesAndAttendance:
             services.employee_update(employee=employee, date_joined=datetime.date(2024, 6, 1))
         assert error.value.message_dict == {
             "date_joined": [
-                f"{employee.full_name} has 1 attendance record before 01 Jun 2024. Choose an "
+                f"{employee.full_name} has 1 attendance record before 1 Jun 2024. Choose an "
                 "earlier joining date, or delete those records first."
             ]
         }

@@ -398,7 +398,7 @@ class TestDeactivateReactivate:
         employee.refresh_from_db()
         assert (employee.is_active, employee.date_left) == (False, last_day)
         assert messages_of(response) == [
-            f"Deactivated Jane Smith (EMP1); last working day {last_day:%d %b %Y}."
+            f"Deactivated Jane Smith (EMP1); last working day {last_day.day} {last_day:%b %Y}."
         ]
 
     def test_last_day_before_joining_is_refused(self, client, hr):
@@ -469,6 +469,14 @@ class TestDepartmentPages:
         response = client.get("/departments/")
         rows = {d.name: (d.active_count, d.employee_count) for d in response.context["departments"]}
         assert rows == {"Sales": (2, 3), "Empty": (0, 0)}
+
+    def test_delete_is_offered_only_where_it_would_be_done(self, client, hr):
+        sales = DepartmentFactory(name="Sales")
+        EmployeeFactory(department=sales, is_active=False)
+        empty = DepartmentFactory(name="Empty")
+        page = client.get("/departments/").content.decode()
+        assert f"/departments/{empty.pk}/delete/" in page
+        assert f"/departments/{sales.pk}/delete/" not in page  # it has an employee
 
     def test_list_query_count_does_not_grow(self, client, hr):
         DepartmentFactory.create_batch(3)

@@ -120,7 +120,7 @@ class TestEmployeeImport:
             ),
         )
         page = client.get(preview_of(response))
-        assert page.status_code == 400
+        assert page.status_code == 200  # the preview shows the problems; nothing is refused yet
         errors = {(e.row, e.column) for e in page.context["report"].errors}
         assert errors == {
             (3, "Employee code"),
@@ -133,10 +133,10 @@ class TestEmployeeImport:
             (6, "Employee code"),
             (7, "Date left"),
         }
-        assertContains(page, "There is no department named “Marketing”", status_code=400)
-        assertContains(page, "taken@example.com is already the email of EMP-9.", status_code=400)
-        assertContains(page, "EMP-9 already exists (Old Hand).", status_code=400)
-        assertContains(page, "EMP-1 is also on row 2.", status_code=400)
+        assertContains(page, "There is no department named “Marketing”")
+        assertContains(page, "taken@example.com is already the email of EMP-9.")
+        assertContains(page, "EMP-9 already exists (Old Hand).")
+        assertContains(page, "EMP-1 is also on row 2.")
         # Confirming a preview with problems imports nothing.
         client.post(page.request["PATH_INFO"])
         assert Employee.objects.count() == 1
@@ -145,7 +145,7 @@ class TestEmployeeImport:
         EmployeeFactory(employee_id="EMP-1", full_name="Jane Smith", job_title="Clerk", phone="123")
         file = f"{HEADER}\nEMP-1,Jane Jones,jane@example.com,Sales,Manager,,,\n"
         refused = client.get(preview_of(upload(client, csv_file(file))))
-        assertContains(refused, "EMP-1 already exists (Jane Smith)", status_code=400)
+        assertContains(refused, "EMP-1 already exists (Jane Smith)")
         preview = preview_of(upload(client, csv_file(file), update_existing="on"))
         assertContains(client.get(preview), "<strong>update 1</strong>")
         client.post(preview)
@@ -157,7 +157,7 @@ class TestEmployeeImport:
     def test_create_missing_departments_when_asked(self, client, hr):
         file = f"{HEADER}\nEMP-1,Jane,jane@example.com,Research,,,,\n"
         refused = client.get(preview_of(upload(client, csv_file(file))))
-        assertContains(refused, "There is no department named “Research”", status_code=400)
+        assertContains(refused, "There is no department named “Research”")
         assert not Department.objects.exists()  # the preview created nothing
         preview = preview_of(upload(client, csv_file(file), create_departments="on"))
         assertContains(client.get(preview), "New department: Research.")
@@ -322,12 +322,12 @@ class TestAttendanceImport:
         page = client.get(preview_of(upload(client, csv_file(text), kind="attendance")))
         messages = {e.row: e.message for e in page.context["report"].errors}
         assert set(messages) == {2, 3, 4, 5, 6, 8, 9}
-        assert messages[2].startswith("Amy (E1) is already marked Absent on 03 Mar 2025.")
+        assert messages[2].startswith("Amy (E1) is already marked Absent on 3 Mar 2025.")
         assert "is in the future" in messages[3]
-        assert "joined on 06 Jan 2025" in messages[4]
+        assert "joined on 6 Jan 2025" in messages[4]
         assert messages[5].startswith("“Late” is not a status.")
         assert messages[6] == "No employee has the code “NOPE”."
-        assert messages[8] == "Amy (E1) on 07 Mar 2025 is also on row 7."
+        assert messages[8] == "Amy (E1) on 7 Mar 2025 is also on row 7."
         assert messages[9] == "Enter the date as YYYY-MM-DD, for example 2026-03-31."
         assert AttendanceRecord.objects.count() == 1
 
@@ -353,10 +353,8 @@ def test_a_limited_users_preview_does_not_name_an_employee_outside_their_departm
     response = client.get(
         preview_of(upload(client, csv_file(f"{HEADER}\nNEW1,New,taken@example.com,Inside,,,,\n")))
     )
-    assertContains(
-        response, "taken@example.com is already the email of another employee.", status_code=400
-    )
-    assertNotContains(response, "OUT1", status_code=400)
+    assertContains(response, "taken@example.com is already the email of another employee.")
+    assertNotContains(response, "OUT1")
 
 
 IMPORTED = "Imported 1 rows: 1 added, 0 updated."

@@ -6,7 +6,7 @@
 
   document.documentElement.classList.remove("no-js");
 
-  var SUCCESS_FADE_MS = 5000;
+  var MESSAGE_LINGER_MS = 4000;
   var opener = null; // what opened the dialog, to give the focus back to
   var returnTo = null; // the href of that opener, once the dialog has closed
 
@@ -43,14 +43,27 @@
     }, 300);
   }
 
-  function scheduleFades(root) {
-    root.querySelectorAll(".message[data-autodismiss]").forEach(function (message) {
-      if (message.dataset.scheduled) return;
-      message.dataset.scheduled = "1";
+  // Messages other than errors leave a few seconds after the person's next action (a
+  // click, a key, a request), so nobody misses one by looking away; errors stay until
+  // dismissed. A new action starts the clock only for messages shown before it.
+  function scheduleLeaving() {
+    document.querySelectorAll(".message[data-transient]:not([data-leaving])").forEach(function (message) {
+      if (!message.dataset.shown) return;
+      message.dataset.leaving = "1";
       window.setTimeout(function () {
         dismiss(message);
-      }, SUCCESS_FADE_MS);
+      }, MESSAGE_LINGER_MS);
     });
+  }
+
+  function markShown(root) {
+    var text = [];
+    root.querySelectorAll(".message").forEach(function (message) {
+      if (message.dataset.shown) return;
+      message.dataset.shown = "1";
+      text.push(message.textContent.replace(/\u00d7/g, "").trim());
+    });
+    return text;
   }
 
   function showError(text) {
@@ -71,7 +84,15 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    scheduleFades(document);
+    // A message that came with the page is not announced by its live region (only
+    // changes are): say it once the page has loaded.
+    var said = markShown(document);
+    var live = document.getElementById("live-status");
+    if (said.length && live) {
+      window.setTimeout(function () {
+        live.textContent = said.join(" ");
+      }, 500);
+    }
     var dialog = modal();
     if (!dialog) return;
     dialog.addEventListener("close", function () {
@@ -106,7 +127,31 @@
 
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target.id === "modal-body") openModal();
-    scheduleFades(document.getElementById("messages"));
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    markShown(document.getElementById("messages") || document);
+  });
+
+  // The person's next action: earlier messages may go.
+  ["click", "keydown", "htmx:beforeRequest"].forEach(function (type) {
+    document.addEventListener(type, scheduleLeaving, true);
+  });
+
+  // Menus (<details class="menu">): one open at a time, closed by Escape or a click elsewhere.
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except && !menu.contains(except)) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest("details.menu"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = event.target.closest && event.target.closest("details.menu[open]");
+    if (!menu) return;
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.scoping import EVERYTHING
 from attendance.register import Register, export_table
 from core.exports import write_csv, write_xlsx
+from core.formats import format_month
 from employees.models import Department
 
 
@@ -43,7 +44,9 @@ class Command(BaseCommand):
             with open(output, "w", newline="", encoding="utf-8") as file:
                 write_csv(file, header=header, rows=counted(rows))
         else:
-            write_xlsx(output, title=f"{first:%B %Y}", header=header, rows=counted(rows))
+            write_xlsx(output, title=format_month(first), header=header, rows=counted(rows))
         self.stdout.write(
-            self.style.SUCCESS(f"Wrote {count} employees' {first:%B %Y} register to {output}.")
+            self.style.SUCCESS(
+                f"Wrote {count} employees' {format_month(first)} register to {output}."
+            )
         )

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from attendance.models import AttendanceRecord
 from attendance.services import STATUS_WORDS, attendance_mark_day
+from core.formats import format_day
 from employees.models import Department
 
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         label = AttendanceRecord.Status(value).label
         self.stdout.write(
             self.style.SUCCESS(
-                f"Marked {result.saved} employees {label} on {day:%d %b %Y}: "
+                f"Marked {result.saved} employees {label} on {format_day(day)}: "
                 f"{result.created} newly marked, {result.updated} changed."
             )
         )

@@ -21,7 +21,7 @@ test: setup
 # page weight. Kept out of `make test`. `make browser` provides the browser first.
 E2E_CHROMIUM ?= /usr/bin/chromium
 e2e: setup browser
-	E2E_CHROMIUM=$(E2E_CHROMIUM) $(BIN)/pytest e2e $(PYTEST_ARGS)
+	E2E_CHROMIUM=$(E2E_CHROMIUM) $(BIN)/pytest e2e -n 2 $(PYTEST_ARGS)
 
 # Chromium for the browser tests: Debian's package where it can be installed (as root, or
 # with password-less sudo), else Playwright's own download (used when E2E_CHROMIUM is missing).

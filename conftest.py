@@ -8,6 +8,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix) -> None:
+    """Tests run in parallel (pytest -n, e.g. the browser tests) each get their own database.
+
+    pytest-django names a parallel worker's SQLite database only for Django's own engine;
+    ours is django-prometheus' wrapper of it, so its in-memory database is named here.
+    """
+    from django.conf import settings
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    database = settings.DATABASES["default"]
+    if worker and database["ENGINE"].endswith("sqlite3"):
+        name = f"file:memorydb_{worker}?mode=memory&cache=shared"
+        database.setdefault("TEST", {})["NAME"] = name
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

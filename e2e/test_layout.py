@@ -268,7 +268,7 @@ def check_page(page, url: str, *, phone: bool, shot: Path) -> list[str]:
     asked = page.request.get(url, max_redirects=0)
     if asked.status == 405 or "text/html" not in asked.headers.get("content-type", ""):
         return []  # an action that only takes POST, a download, or not for people
-    response = page.goto(url, wait_until="networkidle")
+    response = page.goto(url)  # the pages load nothing later: "load" is when they are done
     problems = [] if response.ok else [f"answered {response.status}"]
     problems += page.evaluate(CHECK_LAYOUT, phone)
     before_axe = len(errors)
@@ -276,6 +276,33 @@ def check_page(page, url: str, *, phone: bool, shot: Path) -> list[str]:
     del errors[before_axe:]  # axe-core's own injected styles may break the page's CSP
     page.screenshot(path=shot, full_page=True, caret="initial")  # no injected style (CSP)
     return problems + errors
+
+
+MENU_LINKS_OUTSIDE = """(menu) => {
+  const width = document.documentElement.clientWidth, height = window.innerHeight;
+  const links = [...menu.querySelectorAll(":scope > ul a")];
+  if (!links.length) return ["the menu is empty"];
+  return links.filter((a) => {
+    const r = a.getBoundingClientRect();
+    return r.width === 0 || r.left < 0 || r.right > width || r.top < 0 || r.bottom > height
+      || r.height < 24;
+  }).map((a) => `menu link not fully on screen or under 24 px: "${a.innerText.trim()}"`);
+}"""
+
+
+def check_menus(page) -> list[str]:
+    """Open each menu of the bars shown at this width: its links all show, in the window."""
+    problems = []
+    for menu in page.locator("details.menu").all():
+        summary = menu.locator(":scope > summary")
+        if not summary.is_visible():
+            continue
+        summary.click()
+        problems += [
+            f"{summary.inner_text().strip()}: {p}" for p in menu.evaluate(MENU_LINKS_OUTSIDE)
+        ]
+        page.keyboard.press("Escape")
+    return problems
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
@@ -292,6 +319,8 @@ def test_every_page_fits(new_page, hr_admin, world, width):
         tab = page.context.new_page()
         found[name] = check_page(tab, url, phone=w < 480, shot=folder / f"{name}.png")
         tab.close()
+    page.goto(reverse("dashboard:home"))
+    found["menus"] = check_menus(page)
     report = {name: problems for name, problems in found.items() if problems}
     assert report == {}, "\n".join(
         f"{name}:\n  " + "\n  ".join(problems) for name, problems in report.items()

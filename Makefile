@@ -13,8 +13,9 @@ run: setup
 	$(BIN)/python manage.py bootstrap_demo --url http://127.0.0.1:$(PORT)/
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# One worker per core (pytest-xdist); each has its own test database and Redis database.
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # The browser tests (e2e/): Playwright driving Chromium, axe-core accessibility checks, the
 # layout of every page at four widths (screenshots in e2e/artifacts/) and the dashboard's

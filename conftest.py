@@ -1,8 +1,9 @@
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,18 +11,30 @@ from django.test.utils import CaptureQueriesContext
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix) -> None:
-    """Tests run in parallel (pytest -n, e.g. the browser tests) each get their own database.
+    """Tests run in parallel (pytest -n 2, as CI does) each get their own database.
 
     pytest-django names a parallel worker's SQLite database only for Django's own engine;
     ours is django-prometheus' wrapper of it, so its in-memory database is named here.
+    PostgreSQL's are named by pytest-django (test_hrms_ci_gw0, ...).
     """
     from django.conf import settings
 
     worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
     database = settings.DATABASES["default"]
-    if worker and database["ENGINE"].endswith("sqlite3"):
+    if database["ENGINE"].endswith("sqlite3"):
         name = f"file:memorydb_{worker}?mode=memory&cache=shared"
         database.setdefault("TEST", {})["NAME"] = name
+    # And their own Redis database (each test empties the cache): /15, /14, ... by worker.
+    cache_settings = settings.CACHES["default"]
+    if settings.REDIS_URL:
+        url = urlsplit(cache_settings["LOCATION"])
+        number = int(url.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+        cache_settings["LOCATION"] = urlunsplit(url._replace(path=f"/{number}"))
+        caches.__dict__.pop("settings", None)  # read the changed settings again,
+        if hasattr(caches._connections, "default"):  # and forget the cache made before
+            delattr(caches._connections, "default")
 
 
 @pytest.fixture(autouse=True)

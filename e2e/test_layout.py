@@ -13,6 +13,9 @@ the demo data, and fails on:
   that fails;
 - a serious or critical axe-core finding.
 
+Each kind of dialog a page opens (add, edit, delete, mark several days...) is opened too,
+and fails if it is not inside the window, scrolls sideways, or has small tap targets.
+
 Screenshots of every page at every width are kept in E2E_ARTIFACTS (default
 `e2e/artifacts/`), to look at after a run.
 """
@@ -26,7 +29,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from api.models import ApiToken
 from attendance.models import AttendanceRecord, Holiday
@@ -278,6 +281,42 @@ def check_page(page, url: str, *, phone: bool, shot: Path) -> list[str]:
     return problems + errors
 
 
+DIALOG_PROBLEMS = """() => {
+  const dialog = document.getElementById("modal");
+  const width = document.documentElement.clientWidth, height = window.innerHeight;
+  const r = dialog.getBoundingClientRect();
+  const problems = [];
+  if (r.left < 0 || r.right > width || r.top < 0 || r.bottom > height + 1) {
+    problems.push(`the dialog is not inside the window (${Math.round(r.width)} px wide)`);
+  }
+  if (dialog.scrollWidth > dialog.clientWidth + 1) {
+    problems.push(`the dialog scrolls sideways (${dialog.scrollWidth} in ${dialog.clientWidth})`);
+  }
+  const close = dialog.querySelector(".modal-close").getBoundingClientRect();
+  if (close.top < 0 || close.right > width) problems.push("its close button is off screen");
+  return problems;
+}"""
+
+
+def check_dialogs(page, seen: set, *, phone: bool) -> dict[str, list[str]]:
+    """Open each kind of dialog this page offers (by the page it shows) not yet seen."""
+    found = {}
+    for href in page.eval_on_selector_all(
+        'a[hx-target="#modal-body"]', "links => links.map((a) => a.getAttribute('href'))"
+    ):
+        name = resolve(href.split("?")[0]).view_name
+        if name in seen:
+            continue
+        seen.add(name)
+        page.locator(f'a[hx-target="#modal-body"][href="{href}"]').first.click()
+        page.locator("#modal[open] #modal-title").wait_for()
+        problems = page.evaluate(DIALOG_PROBLEMS) + page.evaluate(CHECK_LAYOUT, phone)
+        found[f"{name} (dialog)"] = problems
+        page.keyboard.press("Escape")
+        page.locator("#modal[open]").wait_for(state="detached")
+    return found
+
+
 MENU_LINKS_OUTSIDE = """(menu) => {
   const width = document.documentElement.clientWidth, height = window.innerHeight;
   const links = [...menu.querySelectorAll(":scope > ul a")];
@@ -315,10 +354,15 @@ def test_every_page_fits(new_page, hr_admin, world, width):
     page = new_page(viewport={"width": w, "height": h})
     found["login"] = check_page(page, reverse("login"), phone=w < 480, shot=folder / "login.png")
     log_in(page, hr_admin.username)
+    dialogs = set()
     for name, url in app_pages(world).items():
         tab = page.context.new_page()
         found[name] = check_page(tab, url, phone=w < 480, shot=folder / f"{name}.png")
+        if not name.startswith("admin:"):
+            found.update(check_dialogs(tab, dialogs, phone=w < 480))
         tab.close()
+    # The dialogs were opened, not silently skipped.
+    assert {"employees:create", "attendance:update", "attendance:mark_range"} <= dialogs
     page.goto(reverse("dashboard:home"))
     found["menus"] = check_menus(page)
     report = {name: problems for name, problems in found.items() if problems}

@@ -18,6 +18,18 @@ from core import observability
 pytestmark = pytest.mark.django_db
 
 
+def run_in_shell(code: str, env: dict) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh `manage.py shell` with environment `env` (settings read anew)."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 class TestHealth:
     def test_healthz_needs_no_sign_in_and_no_database(self, client, django_assert_num_queries):
         with django_assert_num_queries(0):
@@ -112,14 +124,7 @@ class TestRequestLog:
             "logging.getLogger('hrms.request').info('request', extra={'user_id': None, "
             "'method': 'GET', 'path': '/b', 'status': 404, 'duration_ms': 3.2})"
         )
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_in_shell(code, env)
         assert result.returncode == 0, result.stderr
         (line,) = [line for line in result.stderr.splitlines() if "GET" in line]
         assert line.endswith(" INFO hrms.request [-] GET /b 404 3.2 ms"), line
@@ -163,14 +168,7 @@ class TestRequestLog:
             "import logging; "
             "logging.getLogger('hrms.request').warning('hello', extra={'status': 418})"
         )
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = run_in_shell(code, env)
         line = json.loads(result.stderr.strip().splitlines()[-1])
         assert (line["message"], line["level"], line["status"], line["request_id"]) == (
             "hello",

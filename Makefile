@@ -8,10 +8,12 @@ PORT ?= 8000
 
 .PHONY: run test e2e browser bench serve setup lint check clean
 
+# The web server, a background-job worker and the scheduler, in one process group:
+# Ctrl-C stops all three (manage.py run_all).
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py bootstrap_demo --url http://127.0.0.1:$(PORT)/
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py run_all 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist); each has its own test database and Redis database.
 test: setup

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -49,6 +50,9 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Background jobs run at once, inside the request that starts them, so a test sees
+    # their outcome; jobs/tests run the real queue (the database backend and its worker).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def pytest_configure(config):
@@ -57,9 +61,22 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache (rate limits, readiness checks)."""
+def _empty_cache(request):
+    """Each test starts with an empty cache (rate limits, readiness checks, figures).
+
+    The database cache (no REDIS_URL) is a table: emptied once the test may use the
+    database, and for a test that may not, there is nothing to empty.
+    """
+    if isinstance(caches["default"], DatabaseCache):
+        uses_db = request.node.get_closest_marker("django_db") or {
+            "db",
+            "transactional_db",
+        } & set(request.fixturenames)
+        if not uses_db:
+            return
+        request.getfixturevalue("_django_db_helper")
     cache.clear()
+    caches["local"].clear()
 
 
 @pytest.fixture
@@ -158,12 +175,22 @@ def matrix_world(db, django_user_model):
         user.groups.add(Group.objects.get(name=role))
         users[key] = user
     DepartmentScope.objects.create(user=users["limited"]).departments.add(inside)
-    batch = ImportBatch.objects.create(
-        kind="employees",
-        filename="new.csv",
-        table={"rows": [], "ignored_columns": []},
-        report={"rows": 0, "created": 0, "updated": 0, "errors": [], "notes": []},
+    from jobs.models import Job
+
+    job = Job.objects.create(
+        kind="imports.preview",
+        title="Check new.csv",
+        state=Job.State.SUCCEEDED,
         created_by=users["hr"],
+        report={"ok": True, "rows": 0, "created": 0, "updated": 0, "errors": [], "notes": []},
+        result_name="new-problems.csv",
+        result_type="text/csv",
+        result_size=4,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    job.chunks.create(role="result", seq=0, data=b"a,b\n")
+    batch = ImportBatch.objects.create(
+        kind="employees", filename="new.csv", created_by=users["hr"], preview_job=job
     )
     from api.models import ApiToken
 
@@ -173,6 +200,7 @@ def matrix_world(db, django_user_model):
         "holiday": holiday,
         "users": users,
         "batch": batch,
+        "job": job,
         "token": token,
     }
 

@@ -34,6 +34,8 @@ ROLES = {
         "attendance.import_attendancerecord",
         "auditlog.view_logentry",
         "api.manage_apitoken",
+        "jobs.view_job",
+        "jobs.change_job",
     ],
     ATTENDANCE_MANAGER: [
         *READ,

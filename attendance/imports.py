@@ -1,5 +1,11 @@
 """Importing attendance from a file: every row checked by the attendance rules, the file
-as a whole against the database and itself, then every row written or none."""
+as a whole against the database and itself, then every row written or none.
+
+The checks only read, outside any transaction; the writes happen in one transaction at
+the end, where the database's constraints catch anything that changed in between.
+"""
+
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -26,7 +32,6 @@ IMPORT_COLUMNS = [
 ]
 
 
-@transaction.atomic
 def attendance_import(
     *,
     table: Table,
@@ -34,11 +39,14 @@ def attendance_import(
     scope: Scope = EVERYTHING,
     by=None,
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    before_write: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Add (and, if asked, update) attendance records from a file: all of them, or none.
 
     Every row obeys the attendance rules (`attendance_check`): no future days, only
-    days of employment, one record per employee and day.
+    days of employment, one record per employee and day. `progress(done, total)` hears
+    of each row checked; `before_write(report)` is called inside the writing transaction.
     """
     report = ImportReport(rows=len(table.rows))
     if table.ignored_columns:
@@ -50,7 +58,10 @@ def attendance_import(
     }
     date_field = forms.DateField()
     parsed = []
-    for number, data in table.rows:
+    total = len(table.rows)
+    for done, (number, data) in enumerate(table.rows, start=1):
+        if progress is not None:
+            progress(done, total)
         code = data.get("employee_id", "").strip().upper()
         employee = employees.get(code)
         if employee is None:
@@ -84,7 +95,7 @@ def attendance_import(
 
     existing = {
         (record.employee_id, record.date): record
-        for record in AttendanceRecord.objects.select_for_update().filter(
+        for record in AttendanceRecord.objects.filter(
             employee__in=[employee for _, employee, *_ in parsed],
             date__in={day for _, _, day, *_ in parsed},
         )
@@ -118,7 +129,11 @@ def attendance_import(
             )
     report.created, report.updated = len(to_create), len(to_update)
     if report.errors or dry_run:
-        transaction.set_rollback(True)
         return report
-    services.attendance_save_many(new=[record for _, record in to_create], changed=to_update, by=by)
+    with transaction.atomic():
+        services.attendance_save_many(
+            new=[record for _, record in to_create], changed=to_update, by=by
+        )
+        if before_write is not None:
+            before_write(report)
     return report

@@ -1,11 +1,12 @@
 """Reads of attendance, and the attendance rate: computed in the database, here only."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import (
     Count,
     F,
@@ -285,8 +286,11 @@ def rate_window(*, until: datetime.date) -> list[datetime.date]:
 
 
 # The dashboard's figures over many days (its 30 working days) are added up from each
-# day's figures, which are kept in the cache until that day's attendance changes
-# (`figures_changed`), and for a minute at most: marking today costs one day's sums.
+# day's figures, which are kept until that day's attendance changes (`figures_changed`),
+# and for a minute at most: marking today costs one day's sums. The figures are kept in
+# each process's memory (the "local" cache), under the day's version, which is kept in
+# the shared cache (Redis, or the database): a change saved by any process gives the day
+# a new version, so every process computes it afresh, and none serves stale figures.
 FIGURES_VERSION = "attendance:figures-version"
 FIGURES_TTL = 60
 # Forgetting more days than this at once forgets every day (one cache write, not many).
@@ -301,11 +305,8 @@ def figures_changed(days=None) -> None:
         keys = [FIGURES_VERSION]
     else:
         keys = [_day_version_key(day) for day in days]
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, None)
+    # A new random version (one write), rather than a counter (a read and a write).
+    cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex[:12]), None)
 
 
 def _day_version_key(day: datetime.date) -> str:
@@ -320,14 +321,15 @@ def _day_figures(days: list[datetime.date], scope: Scope) -> dict:
     limit = (
         "all" if scope.department_ids is None else ",".join(map(str, sorted(scope.department_ids)))
     )
-    everything = cache.get(FIGURES_VERSION, 0)
-    versions = cache.get_many([_day_version_key(day) for day in days])
+    versions = cache.get_many([FIGURES_VERSION, *(_day_version_key(day) for day in days)])
+    everything = versions.get(FIGURES_VERSION, 0)
     keys = {
         day: f"attendance:day-figures:{everything}:"
         f"{versions.get(_day_version_key(day), 0)}:{limit}:{day.isoformat()}"
         for day in days
     }
-    found = cache.get_many(list(keys.values()))
+    local = caches["local"]
+    found = local.get_many(list(keys.values()))
     figures = {day: found[key] for day, key in keys.items() if key in found}
     missing = [day for day in days if day not in figures]
     if missing:
@@ -341,7 +343,7 @@ def _day_figures(days: list[datetime.date], scope: Scope) -> dict:
         )
         computed = dict.fromkeys(missing, (0.0, 0))
         computed.update({day: (attended, counted) for day, attended, counted in rows})
-        cache.set_many({keys[day]: value for day, value in computed.items()}, FIGURES_TTL)
+        local.set_many({keys[day]: value for day, value in computed.items()}, FIGURES_TTL)
         figures.update(computed)
     return figures
 

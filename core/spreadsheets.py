@@ -89,19 +89,28 @@ def read_table(
     """Read a CSV or XLSX file's first sheet into a Table with the given columns."""
     limits = limits or Limits.from_settings()
     limits.check_size(len(content))
+    if sniff_format(content, filename=filename) == "xlsx":
+        raw = _xlsx_rows(content, limits)
+    else:
+        raw = _csv_rows(content, limits)
+    return _table(raw, columns)
+
+
+def sniff_format(content: bytes, *, filename: str) -> str:
+    """ "csv" or "xlsx", from the file's first bytes and name, or FileRefused: the quick
+    check an upload gets before a job reads it all."""
     if not content.strip():
         raise FileRefused("The file is empty.")
-    name = filename.lower()
     if content.startswith(XLSX_MAGIC):
-        raw = _xlsx_rows(content, limits)
-    elif name.endswith((".csv", ".txt")):
-        raw = _csv_rows(content, limits)
-    else:
-        raise FileRefused(
-            "That is not a CSV or Excel (.xlsx) file. Save the spreadsheet as CSV or "
-            "XLSX and upload it again."
-        )
-    return _table(raw, columns)
+        return "xlsx"
+    if filename.lower().endswith((".csv", ".txt")):
+        if b"\x00" in content[:65536]:
+            raise FileRefused("That is not a CSV file (it holds binary data). Upload CSV or XLSX.")
+        return "csv"
+    raise FileRefused(
+        "That is not a CSV or Excel (.xlsx) file. Save the spreadsheet as CSV or "
+        "XLSX and upload it again."
+    )
 
 
 def _within_limits(rows: Iterable[Sequence], limits: Limits) -> list[list[str]]:

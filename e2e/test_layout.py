@@ -35,6 +35,7 @@ from api.models import ApiToken
 from attendance.models import AttendanceRecord, Holiday
 from demo.data import create_demo_data
 from employees.models import Department, Employee
+from imports.models import ImportBatch
 
 from .helpers import log_in
 
@@ -71,6 +72,9 @@ def samples(world: dict) -> dict[str, dict]:
         "holidays:delete": {"pk": world["holiday"].pk},
         "imports:preview": {"pk": world["batch"]},
         "imports:cancel": {"pk": world["batch"]},
+        "jobs:detail": {"pk": world["job"]},
+        "jobs:cancel": {"pk": world["job"]},
+        "jobs:download": {"pk": world["job"]},
         "tokens:revoke": {"pk": world["token"].pk},
         "employees:export": {"fmt": "csv"},
         "attendance:export": {"fmt": "csv"},
@@ -152,13 +156,15 @@ def world(hr_admin, live_server):
     )
     response = client.post(reverse("imports:employees"), {"file": upload})
     assert response.status_code == 302, response.content[:500]
+    batch = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     return {
         "employee": employee,
         "former": Employee.objects.filter(is_active=False).first(),
         "department": department,
         "record": record,
         "holiday": holiday,
-        "batch": response["Location"].rstrip("/").rsplit("/", 1)[-1],
+        "batch": batch,
+        "job": ImportBatch.objects.get(pk=batch).preview_job_id,
         "token": token,
     }
 

@@ -1,5 +1,12 @@
 """Importing employees from a file: every row checked by the employee form's rules, the
-file as a whole against the database and itself, then every row written or none."""
+file as a whole against the database and itself, then every row written or none.
+
+The checks only read, outside any transaction (a long file does not hold the database's
+write lock while it is checked); the writes happen in one transaction at the end, where
+the database's constraints catch anything that changed in between.
+"""
+
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +20,7 @@ from core.spreadsheets import Column, ImportReport, Table
 
 from . import selectors, services
 from .forms import EmployeeImportForm
-from .models import Employee
+from .models import Department, Employee
 
 IMPORT_COLUMNS = [
     Column("employee_id", "Employee code", ("code", "employee code", "emp id"), required=True),
@@ -28,7 +35,6 @@ IMPORT_COLUMNS = [
 IMPORT_LABELS = {column.name: column.label for column in IMPORT_COLUMNS}
 
 
-@transaction.atomic
 def employees_import(
     *,
     table: Table,
@@ -37,19 +43,24 @@ def employees_import(
     scope: Scope = EVERYTHING,
     by=None,
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    before_write: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Add (and, if asked, update) employees from a file's rows: all of them, or none.
 
     Every row goes through the employee form's rules; codes and emails must be new
     (or, with `update_existing`, belong to the row's own employee) and appear once.
     With any error, or `dry_run`, nothing is written and the report says what would be.
+    `progress(done, total)` hears of each row checked; `before_write(report)` is called inside
+    the writing transaction, after the writes (to record the import in the same one).
     """
     report = ImportReport(rows=len(table.rows))
     if table.ignored_columns:
         report.notes.append("Columns not used: " + ", ".join(table.ignored_columns) + ".")
     known = {d.name.lower(): d for d in selectors.departments(scope=scope)}
+    new_departments = []
     if create_departments:
-        _create_missing_departments(table, known, scope, report)
+        new_departments = _plan_missing_departments(table, known, scope, report)
 
     codes = {data.get("employee_id", "").strip().upper() for _, data in table.rows}
     emails = {data.get("email", "").strip().lower() for _, data in table.rows}
@@ -66,7 +77,10 @@ def employees_import(
 
     seen_codes, seen_emails = {}, {}
     to_create, to_update = [], []
-    for number, data in table.rows:
+    total = len(table.rows)
+    for done, (number, data) in enumerate(table.rows, start=1):
+        if progress is not None:
+            progress(done, total)
         code = data.get("employee_id", "").strip().upper()
         existing = visible.get(code)
         if existing is None and code in taken:
@@ -106,11 +120,16 @@ def employees_import(
     _check_updates_keep_attendance_inside(to_update, report, rows=seen_codes)
     report.created, report.updated = len(to_create), len(to_update)
     if report.errors or dry_run:
-        transaction.set_rollback(True)
         return report
-    services.employees_save_many(
-        new=[employee for _, employee in to_create], changed=to_update, by=by
-    )
+    with transaction.atomic():
+        for department in new_departments:  # the rows hold these very objects
+            department.pk = services.department_create(name=department.name).pk
+            department._state.adding = False
+        services.employees_save_many(
+            new=[employee for _, employee in to_create], changed=to_update, by=by
+        )
+        if before_write is not None:
+            before_write(report)
     return report
 
 
@@ -130,7 +149,11 @@ def _row_values(data: dict, existing: Employee | None) -> dict:
     return values
 
 
-def _create_missing_departments(table, known: dict, scope: Scope, report: ImportReport) -> None:
+def _plan_missing_departments(
+    table, known: dict, scope: Scope, report: ImportReport
+) -> list[Department]:
+    """The departments the file names that do not exist yet, checked but not saved: the
+    rows can name them, and they are created with the employees."""
     missing = {}
     for number, data in table.rows:
         name = " ".join(data.get("department", "").split())
@@ -138,13 +161,19 @@ def _create_missing_departments(table, known: dict, scope: Scope, report: Import
             missing.setdefault(name.lower(), (name, number))
     if missing and not scope.may_add_departments:
         report.error(0, "Department", CANNOT_ADD_DEPARTMENTS)
-        return
+        return []
+    planned = []
     for name, number in missing.values():
+        department = Department(name=name)
         try:
-            known[name.lower()] = services.department_create(name=name)
-            report.notes.append(f"New department: {name}.")
+            department.full_clean()
         except ValidationError as error:
             report.error(number, "Department", " ".join(error.messages))
+            continue
+        known[name.lower()] = department
+        planned.append(department)
+        report.notes.append(f"New department: {name}.")
+    return planned
 
 
 def _check_updates_keep_attendance_inside(to_update, report: ImportReport, rows: dict) -> None:

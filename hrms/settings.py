@@ -70,10 +70,13 @@ INSTALLED_APPS = [
     "csp",
     "django_prometheus",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, bottom layer first; each imports only the layers below it (docs/architecture.md;
     # the contract in pyproject.toml, checked by `lint-imports`, names every app's layer).
     "core",
     "accounts",
+    "jobs",
     "employees",
     "attendance",
     "dashboard",
@@ -156,7 +159,9 @@ DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache: Redis when REDIS_URL is set (shared by every app server), else this process.
+# The cache: Redis when REDIS_URL is set, else a table of the database (made by a
+# migration). Either way every worker and app server shares it: the dashboard's figures,
+# forgotten when attendance changes in one process, are forgotten for all.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -167,7 +172,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hrms_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+# Memoised results that stay true whatever other processes do, because their keys carry
+# a version kept in the shared cache (the dashboard's day figures). Per process.
+CACHES["local"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -317,15 +331,32 @@ ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=10_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2 * ROSTER_MAX_ROWS + 100
 
 # Imports: how much of a file one import reads (core/spreadsheets.py, docs/security.md).
-# A file over any limit is refused with a message naming it. Imports run in the request,
-# so the rows are kept to what a preview and a confirmation do well inside the worker's
-# timeout (about 5 s each for 10,000 rows).
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
-IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+# A file over any limit is refused with a message naming it. Imports run as background
+# jobs (a worker reads the file, not the web request), so a file may be large.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=40 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
-IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=250_000)
-IMPORT_MAX_SECONDS = env.float("IMPORT_MAX_SECONDS", default=15.0)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=2_000_000)
+IMPORT_MAX_SECONDS = env.float("IMPORT_MAX_SECONDS", default=120.0)
+# The largest upload the web server takes into memory before spooling it to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background jobs (docs/background-jobs.md): django-tasks with its database backend, so
+# the queue is a table of the app's own database (SQLite or PostgreSQL) and needs no
+# other service. `manage.py db_worker` runs jobs; `manage.py run_scheduler` enqueues the
+# periodic ones (SCHEDULED_TASKS, cron syntax, in TIME_ZONE).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOB_RESULT_DAYS = env.int("JOB_RESULT_DAYS", default=7)  # how long result files are kept
+JOB_STALL_SECONDS = env.int("JOB_STALL_SECONDS", default=300)  # silent this long: lost
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=2)  # tries before a lost job fails
+# Exports of up to this many rows download at once; larger ones run as jobs.
+EXPORT_DIRECT_MAX_ROWS = env.int("EXPORT_DIRECT_MAX_ROWS", default=5_000)
+SCHEDULED_TASKS = {
+    "jobs.tasks.recover_stalled_jobs": "* * * * *",
+    "jobs.tasks.clear_expired_files": "7 * * * *",
+    "jobs.tasks.prune_task_results": "37 3 * * *",
+}
 
 # Loading a backup (loaddata) must not write new history for what it restores.
 AUDITLOG_DISABLE_ON_RAW_SAVE = True

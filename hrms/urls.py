@@ -19,6 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Before the employees' own URLs, where "import" would be read as an employee code.
     path("", include("imports.urls")),
+    path("", include("jobs.urls")),
     path("employees/", include("employees.urls")),
     # After them, where "new" would be read as an employee code.
     path("employees/", include(profile_patterns)),

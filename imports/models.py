@@ -3,12 +3,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from jobs.models import Job
+
 
 class ImportBatch(models.Model):
-    """An uploaded file waiting for the user to confirm its import, after the preview.
+    """An uploaded file on its way in: checked by a preview job, imported by a confirm job.
 
-    Kept in the database (not in one server's memory or disk), so the preview and the
-    confirmation may reach different app servers.
+    The file itself is the preview job's input, kept in the database (not on one server's
+    disk), so the upload, the jobs and the confirmation may each reach a different machine.
     """
 
     class Kind(models.TextChoices):
@@ -19,12 +21,17 @@ class ImportBatch(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     filename = models.CharField(max_length=255)
     options = models.JSONField(default=dict)
-    table = models.JSONField()
-    report = models.JSONField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set by the one confirmation that imported it; kept a while so that a second
-    # confirmation (a double click, another tab) is told so.
+    preview_job = models.OneToOneField(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The one confirmation that imports it: a second one (a double click, another tab)
+    # finds it set and is sent to its job.
+    confirm_job = models.OneToOneField(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set, in the same transaction as the rows, by the confirm job that imported it.
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,79 +1,26 @@
 """Importing employees or attendance from a spreadsheet: upload, preview, confirm.
 
-The rows are checked by the same services the rest of the app uses; nothing is
+The upload is checked by a background job (the preview) and imported by another (the
+confirmation), so a file of any size never keeps a web request waiting. Nothing is
 written until the user confirms a preview without errors, and then all or nothing.
 """
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from attendance import imports as attendance_imports
-from attendance.models import AttendanceRecord
-from core.audit import log_event
 from core.exports import export
-from core.spreadsheets import Column, FileRefused, ImportReport, Limits, Table, read_table
-from employees import imports as employee_imports
-from employees.models import Employee
+from core.spreadsheets import FileRefused, Limits, sniff_format
+from jobs import services as jobs
+from jobs.models import Job
 
 from .forms import UploadForm
+from .importers import IMPORTERS, Importer
 from .models import ImportBatch
-
-KEEP_BATCHES = datetime.timedelta(days=1)
-CHANGED_MEANWHILE = "The data changed since the preview; nothing was imported."
-
-
-@dataclass(frozen=True)
-class Importer:
-    title: str
-    permission: str
-    columns: list[Column]
-    run: Callable[..., ImportReport]
-    model: type  # the records it writes, for the audit trail
-    options: tuple[str, ...]
-    done_url: str
-    example: list[str]
-
-
-IMPORTERS = {
-    ImportBatch.Kind.EMPLOYEES: Importer(
-        title="Import employees",
-        permission="employees.import_employee",
-        columns=employee_imports.IMPORT_COLUMNS,
-        run=employee_imports.employees_import,
-        model=Employee,
-        options=("update_existing", "create_departments"),
-        done_url="employees:list",
-        example=[
-            "EMP-001",
-            "Jane Smith",
-            "jane.smith@example.com",
-            "Engineering",
-            "Engineer",
-            "+44 20 7946 0000",
-            "2024-01-15",
-            "",
-        ],
-    ),
-    ImportBatch.Kind.ATTENDANCE: Importer(
-        title="Import attendance",
-        permission="attendance.import_attendancerecord",
-        columns=attendance_imports.IMPORT_COLUMNS,
-        run=attendance_imports.attendance_import,
-        model=AttendanceRecord,
-        options=("update_existing",),
-        done_url="attendance:list",
-        example=["EMP-001", "2026-03-02", "Present", ""],
-    ),
-}
+from .tasks import CONFIRM, PREVIEW
 
 
 def _importer(request, kind: str) -> Importer:
@@ -90,30 +37,31 @@ def upload(request, kind):
     if form.is_valid():
         upload = form.cleaned_data["file"]
         options = {name: form.cleaned_data.get(name, False) for name in importer.options}
-        limits = Limits.from_settings()
         try:
-            limits.check_size(upload.size)  # the bytes received, before reading them
-            table = read_table(
-                upload.read(), filename=upload.name, columns=importer.columns, limits=limits
-            )
+            Limits.from_settings().check_size(upload.size)  # the bytes received
+            content = upload.read()
+            sniff_format(content, filename=upload.name)
         except FileRefused as refusal:
             form.add_error("file", str(refusal))
         else:
-            report = importer.run(
-                table=table, scope=request.scope, by=request.user, dry_run=True, **options
-            )
-            ImportBatch.objects.filter(
-                created_by=request.user, created_at__lt=timezone.now() - KEEP_BATCHES
-            ).delete()
-            batch = ImportBatch.objects.create(
-                kind=kind,
-                filename=upload.name[:255],
-                options=options,
-                table=table.to_json(),
-                report=report.to_json(),
-                created_by=request.user,
-            )
-            return redirect("imports:preview", pk=batch.pk)
+            with transaction.atomic():
+                batch = ImportBatch.objects.create(
+                    kind=kind, filename=upload.name[:255], options=options, created_by=request.user
+                )
+                batch.preview_job = jobs.job_start(
+                    kind=PREVIEW,
+                    title=f"Check {upload.name[:150]} ({importer.title.lower()})",
+                    by=request.user,
+                    scope=request.scope,
+                    params={
+                        "batch": str(batch.pk),
+                        "next_url": _preview_url(batch),
+                        "next_label": "Back to the preview",
+                    },
+                    input=content,
+                )
+                batch.save(update_fields=["preview_job"])
+            return redirect(_preview_url(batch))
     status = 400 if form.is_bound else 200
     context = {"importer": importer, "kind": kind, "form": form}
     return render(request, "imports/upload.html", context, status=status)
@@ -136,64 +84,73 @@ def template(request, kind, fmt):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def preview(request, pk):
-    """The preview of an upload; POST confirms it and imports every row, or none."""
-    batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
+    """The check of an upload, live while it runs; POST confirms it: a job imports every
+    row, or none."""
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("preview_job", "confirm_job"),
+        pk=pk,
+        created_by=request.user,
+    )
     importer = _importer(request, batch.kind)
-    if batch.imported_at is not None:
-        return _already_imported(request, importer)
-    report = ImportReport.from_json(batch.report)
-    if request.method == "POST" and report.ok:
+    if batch.confirm_job is not None and batch.confirm_job.state != Job.State.FAILED:
+        if request.method == "POST":
+            messages.info(request, _already(batch.confirm_job))
+        return redirect(batch.confirm_job)
+    job = batch.preview_job
+    report = (job.report or {}) if job else {}
+    ready = job is not None and job.state == Job.State.SUCCEEDED and report.get("ok")
+    if request.method == "POST":
+        if not ready:
+            messages.error(request, "Only a file checked without problems can be imported.")
+            return redirect(_preview_url(batch))
         with transaction.atomic():
-            # One confirmation imports: another one at the same moment waits here for the
-            # first, then finds the file imported.
             batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if batch.imported_at is not None:
-                return _already_imported(request, importer)
-            try:
-                report = importer.run(
-                    table=Table.from_json(batch.table),
-                    scope=request.scope,
-                    by=request.user,
-                    **batch.options,
-                )
-            except IntegrityError:  # a clash with another change saved at the same moment
-                messages.error(request, CHANGED_MEANWHILE)
-                return redirect("imports:preview", pk=batch.pk)
-            batch.report = report.to_json()
-            if report.ok:
-                batch.imported_at = timezone.now()
-                batch.table = {"rows": [], "ignored_columns": []}  # no need to keep the data
-                batch.save(update_fields=["report", "imported_at", "table"])
-                log_event(
-                    model=importer.model,
-                    what=f"{batch.filename}: {_done_message(report)}",
-                    actor=request.user,
-                )
-                messages.success(request, _done_message(report))
-                return redirect(importer.done_url)
-            batch.save(update_fields=["report"])
-        messages.error(request, CHANGED_MEANWHILE + " See below.")
-    context = {"batch": batch, "importer": importer, "report": report}
-    # Showing a preview succeeds whatever the file holds; a refused confirmation is a 400.
-    refused = request.method == "POST" and not report.ok
-    return render(request, "imports/preview.html", context, status=400 if refused else 200)
+            if batch.confirm_job_id is not None and batch.confirm_job.state != Job.State.FAILED:
+                messages.info(request, _already(batch.confirm_job))
+                return redirect(batch.confirm_job)
+            batch.confirm_job = jobs.job_start(
+                kind=CONFIRM,
+                title=f"Import {batch.filename[:150]} ({importer.title.lower()})",
+                by=request.user,
+                scope=request.scope,
+                params={
+                    "batch": str(batch.pk),
+                    "next_url": reverse(importer.done_url),
+                    "next_label": f"Go to {batch.get_kind_display().lower()}",
+                },
+                total=report.get("rows"),
+            )
+            batch.save(update_fields=["confirm_job"])
+        return redirect(batch.confirm_job)
+    context = {
+        "batch": batch,
+        "importer": importer,
+        "job": job,
+        "report": report,
+        "poll": job is not None and not job.is_finished,
+    }
+    return render(request, "imports/preview.html", context)
 
 
 @require_POST
 def cancel(request, pk):
     batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
     importer = _importer(request, batch.kind)
-    if batch.imported_at is not None:
-        return _already_imported(request, importer)
+    if batch.imported_at is not None or batch.confirm_job_id is not None:
+        messages.info(request, "This file was already imported; nothing more was done.")
+        return redirect(importer.done_url)
+    if batch.preview_job is not None and not batch.preview_job.is_finished:
+        jobs.job_cancel(job=batch.preview_job, by=request.user)
     batch.delete()
     messages.info(request, "Import cancelled; nothing was changed.")
     return redirect(reverse(f"imports:{batch.kind}"))
 
 
-def _already_imported(request, importer: Importer):
-    messages.info(request, "This file was already imported; nothing more was done.")
-    return redirect(importer.done_url)
+def _already(job: Job) -> str:
+    if job.state == Job.State.SUCCEEDED:
+        return "This file was already imported; nothing more was done."
+    return "This file is already being imported; nothing more was done."
 
 
-def _done_message(report: ImportReport) -> str:
-    return f"Imported {report.rows} rows: {report.created} added, {report.updated} updated."
+def _preview_url(batch: ImportBatch) -> str:
+    return reverse("imports:preview", args=[batch.pk])

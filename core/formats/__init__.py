@@ -27,3 +27,10 @@ def format_day_range(start: datetime.date, end: datetime.date) -> str:
 def format_month(value: datetime.date) -> str:
     """December 2026."""
     return formats.date_format(value, "YEAR_MONTH_FORMAT")
+
+
+def format_moment(value: datetime.datetime) -> str:
+    """2 Dec 2026, 14:05, in the app's time zone."""
+    from django.utils import timezone
+
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")

@@ -56,6 +56,12 @@ RULES = {
     # An upload waiting for confirmation exists only for the user who made it (hr here).
     "imports:preview": ("login 404 404 ok 404", "login 404 404 ok 404"),
     "imports:cancel": (NO_POST, "login 404 404 ok 404"),
+    # Everyone signed in has a list of their jobs; a job (hr's here) is its starter's, and
+    # every job is open to HR admins who see every department (none of the others).
+    "jobs:list": (READ, NO_POST),
+    "jobs:detail": ("login 404 404 ok 404", NO_POST),
+    "jobs:cancel": (NO_POST, "login 404 404 ok 404"),
+    "jobs:download": ("login 404 404 ok 404", NO_POST),
     # Health checks and metrics need no sign-in (metrics: from an allowed address).
     "healthz": (ALL, "405 405 405 405 405"),
     "readyz": (ALL, "405 405 405 405 405"),
@@ -110,7 +116,7 @@ def kwargs_for(name, route, world, which="in"):
         "id": "1",
     }
     if "<uuid:pk>" in route:
-        values["pk"] = world["batch"].pk
+        values["pk"] = world["job" if name.startswith("jobs:") else "batch"].pk
     if "<int:pk>" in route:
         namespace = name.split(":")[0]
         if namespace == "departments":

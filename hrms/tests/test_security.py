@@ -14,6 +14,7 @@ from django.utils import timezone
 from employees.tests.factories import EmployeeFactory
 from hrms.tests.test_permission_matrix import APP_URLS, ROUTES, kwargs_for
 from imports.models import ImportBatch
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-Long-pass-99"
@@ -96,20 +97,30 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
 def world(admin_user, one_of_each):
     """One of everything, so every page has something to show."""
     objects = {key: one_of_each[key] for key in ("employee", "record", "department")}
-    batch = ImportBatch.objects.create(
-        kind="employees",
-        filename="new.csv",
-        table={"rows": [], "ignored_columns": []},
+    job = Job.objects.create(
+        kind="imports.preview",
+        title="Check new.csv",
+        state=Job.State.SUCCEEDED,
+        created_by=admin_user,
         report={
+            "ok": False,
             "rows": 1,
             "created": 0,
             "updated": 0,
-            "errors": [[2, "Email", "Bad"]],
+            "errors": [{"row": 2, "column": "Email", "message": "Bad"}],
+            "errors_total": 1,
             "notes": [],
         },
-        created_by=admin_user,
     )
-    return {"objects": {"in": objects}, "holiday": one_of_each["holiday"], "batch": batch}
+    batch = ImportBatch.objects.create(
+        kind="employees", filename="new.csv", created_by=admin_user, preview_job=job
+    )
+    return {
+        "objects": {"in": objects},
+        "holiday": one_of_each["holiday"],
+        "batch": batch,
+        "job": job,
+    }
 
 
 DOWNLOADS_AND_PROBES = {
@@ -119,6 +130,8 @@ DOWNLOADS_AND_PROBES = {
     "metrics",
     "imports:cancel",
     "tokens:revoke",
+    "jobs:cancel",
+    "jobs:download",
 }
 PAGES = [
     name

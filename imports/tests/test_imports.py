@@ -81,10 +81,11 @@ class TestEmployeeImport:
         assertContains(page, "Importing will <strong>add 2</strong>")
         assert not Employee.objects.exists()  # nothing until confirmed
         response = client.post(preview, follow=True)
-        assertRedirects(response, "/employees/")
-        assert [str(m) for m in response.context["messages"]] == [
-            "Imported 2 rows: 2 added, 0 updated."
-        ]
+        batch = ImportBatch.objects.get()
+        # The import runs as a job; its page shows how it went and leads on to the list.
+        assertRedirects(response, batch.confirm_job.get_absolute_url())
+        assertContains(response, "Imported 2 rows: 2 added, 0 updated.")
+        assertContains(response, 'href="/employees/"')
         jane = Employee.objects.get(employee_id="EMP-1")
         assert (jane.email, jane.department, jane.date_joined) == (
             "jane@example.com",
@@ -96,10 +97,10 @@ class TestEmployeeImport:
         assert rows.filter(action=LogEntry.Action.CREATE).count() == 2
         (event,) = rows.filter(action=LogEntry.Action.ACCESS)
         assert event.object_repr == "people.csv: Imported 2 rows: 2 added, 0 updated."
-        assert ImportBatch.objects.get().table["rows"] == []  # the data is not kept
+        assert batch.imported_at is not None
         # Confirming again (the back button, another tab) says so and changes nothing.
         response = client.post(preview, follow=True)
-        assertRedirects(response, "/employees/")
+        assertRedirects(response, batch.confirm_job.get_absolute_url())
         assert [str(m) for m in response.context["messages"]] == [
             "This file was already imported; nothing more was done."
         ]
@@ -121,7 +122,7 @@ class TestEmployeeImport:
         )
         page = client.get(preview_of(response))
         assert page.status_code == 200  # the preview shows the problems; nothing is refused yet
-        errors = {(e.row, e.column) for e in page.context["report"].errors}
+        errors = {(e["row"], e["column"]) for e in page.context["report"]["errors"]}
         assert errors == {
             (3, "Employee code"),
             (3, "Full name"),
@@ -138,8 +139,15 @@ class TestEmployeeImport:
         assertContains(page, "EMP-9 already exists (Old Hand).")
         assertContains(page, "EMP-1 is also on row 2.")
         # Confirming a preview with problems imports nothing.
-        client.post(page.request["PATH_INFO"])
+        response = client.post(page.request["PATH_INFO"], follow=True)
+        assertContains(response, "Only a file checked without problems can be imported.")
         assert Employee.objects.count() == 1
+        # The error report lists every problem, to fix the file by.
+        report = client.get(f"/jobs/{ImportBatch.objects.get().preview_job_id}/download/")
+        lines = b"".join(report.streaming_content).decode("utf-8-sig").splitlines()
+        assert lines[0] == "Row,Column,Problem"
+        assert len(lines) == 1 + 9
+        assert "4,Email,taken@example.com is already the email of EMP-9." in lines
 
     def test_update_existing_when_asked(self, client, hr, sales):
         EmployeeFactory(employee_id="EMP-1", full_name="Jane Smith", job_title="Clerk", phone="123")
@@ -208,19 +216,32 @@ class TestEmployeeImport:
     @pytest.mark.parametrize(
         ("file", "message"),
         [
+            (SimpleUploadedFile("cv.pdf", b"%PDF-1.4 binary"), "That is not a CSV or Excel"),
+            (csv_file(""), "The file is empty"),
+        ],
+    )
+    def test_files_that_cannot_be_read_are_refused_at_once(self, client, hr, file, message):
+        response = upload(client, file)
+        assertContains(response, message, status_code=400)
+        assert not ImportBatch.objects.exists()
+
+    @pytest.mark.parametrize(
+        ("file", "message"),
+        [
             (
                 csv_file("full_name,email\nJane,jane@example.com\n"),
                 "The file has no column for: Employee code, Department.",
             ),
-            (SimpleUploadedFile("cv.pdf", b"%PDF-1.4 binary"), "That is not a CSV or Excel"),
             (SimpleUploadedFile("broken.xlsx", b"PK\x03\x04not really"), "could not be read"),
-            (csv_file(""), "The file is empty"),
         ],
     )
-    def test_files_that_cannot_be_read_are_refused(self, client, hr, file, message):
-        response = upload(client, file)
-        assertContains(response, message, status_code=400)
-        assert not ImportBatch.objects.exists()
+    def test_files_that_cannot_be_read_fail_their_check(self, client, hr, file, message):
+        page = client.get(preview_of(upload(client, file)))
+        assertContains(page, "Failed")
+        assertContains(page, message)
+        assertNotContains(page, "Import 0 rows")
+        response = client.post(page.request["PATH_INFO"], follow=True)
+        assertContains(response, "Only a file checked without problems can be imported.")
 
     def test_too_large(self, client, hr, settings):
         settings.IMPORT_MAX_BYTES = 100
@@ -232,9 +253,11 @@ class TestEmployeeImport:
             upload(client, csv_file(f"{HEADER}\nEMP-1,Jane,jane@example.com,Sales,,,,\n"))
         )
         EmployeeFactory(employee_id="EMP-1")
-        response = client.post(preview)
-        assertContains(response, "The data changed since the preview", status_code=400)
+        response = client.post(preview, follow=True)
+        assertContains(response, "The data changed since the preview; nothing was imported.")
+        assertContains(response, "EMP-1 already exists")
         assert Employee.objects.count() == 1
+        assert ImportBatch.objects.get().imported_at is None
 
     def test_another_users_upload_is_not_found(self, client, hr, django_user_model, sales):
         preview = preview_of(
@@ -320,7 +343,7 @@ class TestAttendanceImport:
             "E1,yesterday,Present\n"
         )
         page = client.get(preview_of(upload(client, csv_file(text), kind="attendance")))
-        messages = {e.row: e.message for e in page.context["report"].errors}
+        messages = {e["row"]: e["message"] for e in page.context["report"]["errors"]}
         assert set(messages) == {2, 3, 4, 5, 6, 8, 9}
         assert messages[2].startswith("Amy (E1) is already marked Absent on 3 Mar 2025.")
         assert "is in the future" in messages[3]
@@ -402,4 +425,6 @@ def test_ten_parallel_confirmations_import_once(admin_user, monkeypatch):
 
     in_parallel(confirm, clients)
     assert Employee.objects.count() == 1
-    assert sorted(answers) == [[IMPORTED]] + [[ALREADY]] * 9
+    assert ImportBatch.objects.get().confirm_job.state == "succeeded"
+    # Every confirmation lands on the one import job's page; all but one are told so.
+    assert sorted(answers) == [[IMPORTED]] + [[IMPORTED, ALREADY]] * 9

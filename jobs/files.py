@@ -1,0 +1,44 @@
+"""A job's files, kept in the database in chunks: written as a stream, read as a stream.
+
+Any app server can serve a file any worker wrote, with no shared disk; memory stays at
+one chunk however large the file.
+"""
+
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from .models import Job, JobFile
+
+CHUNK_BYTES = 1024 * 1024
+
+
+def save_file(job: Job, role: str, stream: BinaryIO) -> int:
+    """Store `stream` (read to its end) as the job's `role` file; return its size."""
+    JobFile.objects.filter(job=job, role=role).delete()
+    size, seq = 0, 0
+    while chunk := stream.read(CHUNK_BYTES):
+        JobFile.objects.create(job=job, role=role, seq=seq, data=chunk)
+        size += len(chunk)
+        seq += 1
+    return size
+
+
+def save_bytes(job: Job, role: str, content: bytes) -> int:
+    for seq, start in enumerate(range(0, len(content), CHUNK_BYTES)):
+        JobFile.objects.create(
+            job=job, role=role, seq=seq, data=content[start : start + CHUNK_BYTES]
+        )
+    return len(content)
+
+
+def read_chunks(job: Job, role: str) -> Iterator[bytes]:
+    """The file's bytes, one chunk (one query) at a time."""
+    ids = list(
+        JobFile.objects.filter(job=job, role=role).order_by("seq").values_list("pk", flat=True)
+    )
+    for pk in ids:
+        yield bytes(JobFile.objects.values_list("data", flat=True).get(pk=pk))
+
+
+def read_bytes(job: Job, role: str) -> bytes:
+    return b"".join(read_chunks(job, role))

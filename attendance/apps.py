@@ -8,6 +8,7 @@ class AttendanceConfig(AppConfig):
     def ready(self):
         from core.audit import audit
 
+        from . import exports  # noqa: F401 (registers the export, for the export job)
         from .models import AttendanceRecord, Holiday
 
         audit(AttendanceRecord, Holiday)

@@ -21,6 +21,7 @@ from core.forms import add_service_errors
 from core.htmx import finish, render_page, render_partials, safe_next
 from core.pagination import filtered_page
 from employees.selectors import employee_by_code, employee_directory
+from jobs.exports import export_or_start
 
 from . import selectors, services
 from .calendar import Calendar
@@ -407,34 +408,9 @@ def _legend() -> list[tuple[str, str, str]]:
 @require_safe
 @permission_required("attendance.export_attendancerecord", raise_exception=True)
 def attendance_export(request, fmt):
-    """The attendance list, as currently filtered, as a CSV or XLSX file."""
-    scoped = selectors.attendance_list(scope=request.scope)
-    records = AttendanceFilter(request.GET, queryset=scoped, request=request).qs
-    labels = dict(Status.choices)
-    rows = (
-        [day, code, name, department, labels[status], note, marked_by or ""]
-        for day, code, name, department, status, note, marked_by in records.values_list(
-            "date",
-            "employee__employee_id",
-            "employee__full_name",
-            "employee__department__name",
-            "status",
-            "note",
-            "marked_by__username",
-        ).iterator(chunk_size=2000)
-    )
-    header = ["Date", "Code", "Employee", "Department", "Status", "Note", "Marked by"]
-    return download(
-        request,
-        fmt,
-        model=AttendanceRecord,
-        back=f"{reverse('attendance:list')}?{request.GET.urlencode()}",
-        name=f"attendance-records-{timezone.localdate():%Y-%m-%d}",
-        title="Attendance",
-        header=header,
-        rows=rows,
-        row_count=records.count,
-    )
+    """The attendance list, as currently filtered, as a CSV or XLSX file (a job, when large)."""
+    back = f"{reverse('attendance:list')}?{request.GET.urlencode()}"
+    return export_or_start(request, fmt, name="attendance", model=AttendanceRecord, back=back)
 
 
 @require_safe

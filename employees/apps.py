@@ -8,6 +8,7 @@ class EmployeesConfig(AppConfig):
     def ready(self):
         from core.audit import audit
 
+        from . import exports  # noqa: F401 (registers the export, for the export job)
         from .models import Department, Employee
 
         audit(Department, Employee)

@@ -6,15 +6,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.scoping import CANNOT_ADD_DEPARTMENTS
 from core.db import deleted_meanwhile_is_404
-from core.exports import download
 from core.formats import format_day
 from core.forms import add_service_errors
 from core.htmx import finish, render_page
+from jobs.exports import export_or_start
 
 from . import selectors, services
 from .filters import EmployeeFilter
@@ -230,37 +229,6 @@ def department_delete(request, pk):
 @require_safe
 @permission_required("employees.export_employee", raise_exception=True)
 def employee_export(request, fmt):
-    """The directory, as currently filtered, as a CSV or XLSX file."""
-    directory = selectors.employee_directory(scope=request.scope)
-    employees = EmployeeFilter(request.GET, queryset=directory, request=request).qs
-    columns = ["employee_id", "full_name", "email", "department__name", "job_title", "phone"]
-    rows = (
-        [*values, joined, left, "Active" if active else "Inactive"]
-        for *values, joined, left, active in employees.values_list(
-            *columns, "date_joined", "date_left", "is_active"
-        ).iterator(chunk_size=2000)
-    )
-    header = [
-        "Code",
-        "Full name",
-        "Email",
-        "Department",
-        "Job title",
-        "Phone",
-        "Date joined",
-        "Date left",
-        "Status",
-    ]
-    name = f"employees-{timezone.localdate():%Y-%m-%d}"
+    """The directory, as currently filtered, as a CSV or XLSX file (a job, when large)."""
     back = f"{_directory_url()}?{request.GET.urlencode()}"
-    return download(
-        request,
-        fmt,
-        model=Employee,
-        back=back,
-        name=name,
-        title="Employees",
-        header=header,
-        rows=rows,
-        row_count=employees.count,
-    )
+    return export_or_start(request, fmt, name="employees", model=Employee, back=back)

@@ -24,6 +24,8 @@ BACKUP_ARGS = [
     "--exclude=admin.logentry",
     "--exclude=axes",
     "--exclude=imports",
+    "--exclude=jobs",
+    "--exclude=django_tasks_db",
 ]
 
 

@@ -25,7 +25,7 @@ BACKUP_ARGS = [
     "--exclude=axes",
     "--exclude=imports",
     "--exclude=jobs",
-    "--exclude=django_tasks_db",
+    "--exclude=django_tasks_database",
 ]
 
 

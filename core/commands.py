@@ -1,5 +1,7 @@
-"""What the import commands share: read the file, run the import, print the report."""
+"""What the import and export commands share: read the file, run the import, print the
+report; a progress line on the terminal."""
 
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -38,6 +40,29 @@ def print_report(command, report: ImportReport, *, dry_run: bool) -> None:
     )
 
 
+class TerminalProgress:
+    """`progress(done, total)` for a command: one line on the terminal, redrawn at most ten
+    times a second; nothing when the output is not a terminal (a log, a pipe)."""
+
+    def __init__(self, stream, label: str, *, force: bool = False):
+        self.stream, self.label = stream, label
+        self.shown = force or stream.isatty()
+        self.drawn = 0.0
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        now = time.monotonic()
+        if not self.shown or (now - self.drawn < 0.1 and done != total):
+            return
+        self.drawn = now
+        of = f" of {total:,} ({done * 100 // total}%)" if total else ""
+        self.stream.write(f"\r{self.label}: {done:,}{of}", ending="")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("")
+
+
 class ImportCommand(BaseCommand):
     """Import a CSV or XLSX file: every row, or none; exit non-zero on any problem.
 
@@ -55,13 +80,25 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; change nothing."
         )
+        parser.add_argument(
+            "--progress",
+            action="store_true",
+            help="Show the progress line even when the output is not a terminal.",
+        )
 
     def add_import_arguments(self, parser):
         """Add this import's own options (shown between --update and --dry-run)."""
 
-    def handle(self, *args, file, dry_run, **options):
-        report = self.run_import(read_file(file, self.columns), dry_run=dry_run, **options)
+    def handle(self, *args, file, dry_run, progress, **options):
+        table = read_file(file, self.columns)
+        bar = TerminalProgress(self.stderr, "Checking rows", force=progress)
+        try:
+            report = self.run_import(table, dry_run=dry_run, progress=bar, **options)
+        finally:
+            bar.close()
         print_report(self, report, dry_run=dry_run)
 
-    def run_import(self, table, *, update: bool, dry_run: bool, **options) -> ImportReport:
+    def run_import(
+        self, table, *, update: bool, dry_run: bool, progress, **options
+    ) -> ImportReport:
         raise NotImplementedError

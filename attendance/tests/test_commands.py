@@ -139,3 +139,27 @@ class TestMarkAttendance:
     def test_mistakes_are_explained(self, args, message):
         with pytest.raises(CommandError, match=message):
             call_command("mark_attendance", *args)
+
+
+class TestExportCommand:
+    def test_writes_every_row_the_filter_keeps(self, tmp_path, capsys):
+        AttendanceRecordFactory.create_batch(3, status="present")
+        AttendanceRecordFactory(status="absent")
+        out = tmp_path / "present.csv"
+        call_command(
+            "export", "attendance", "--filter", "status=present", "-o", str(out), "--progress"
+        )
+        with open(out, newline="", encoding="utf-8-sig") as file:
+            rows = list(csv.reader(file))
+        assert rows[0][:5] == ["Date", "Code", "Employee", "Department", "Status"]
+        assert [row[4] for row in rows[1:]] == ["Present"] * 3
+        captured = capsys.readouterr()
+        assert "Wrote 3 rows to" in captured.out
+        assert "\rWriting rows: 3 of 3 (100%)" in captured.err
+
+    def test_the_directory_as_a_spreadsheet(self, tmp_path):
+        EmployeeFactory.create_batch(2)
+        out = tmp_path / "people.xlsx"
+        call_command("export", "employees", "--format", "xlsx", "-o", str(out))
+        sheet = openpyxl.load_workbook(out).active
+        assert sheet.max_row == 3

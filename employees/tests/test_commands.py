@@ -55,3 +55,14 @@ def test_a_file_that_is_not_a_spreadsheet(tmp_path):
     file.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(CommandError, match="not a CSV or Excel"):
         call_command("import_employees", str(file))
+
+
+def test_a_progress_line_on_request(tmp_path, capsys):
+    file = tmp_path / "people.csv"
+    file.write_text(
+        "employee_id,full_name,email,department\nE1,Jane,jane@example.com,Sales\n"
+        "E2,John,john@example.com,Sales\n"
+    )
+    call_command("import_employees", str(file), "--create-departments", "--progress")
+    assert "\rChecking rows: 2 of 2 (100%)" in capsys.readouterr().err
+    assert Employee.objects.count() == 2

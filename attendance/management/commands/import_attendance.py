@@ -11,5 +11,7 @@ class Command(ImportCommand):
     columns = IMPORT_COLUMNS
     update_help = "Replace records that already exist."
 
-    def run_import(self, table, *, update, dry_run, **options):
-        return attendance_import(table=table, update_existing=update, dry_run=dry_run)
+    def run_import(self, table, *, update, dry_run, progress, **options):
+        return attendance_import(
+            table=table, update_existing=update, dry_run=dry_run, progress=progress
+        )

@@ -17,10 +17,11 @@ class Command(ImportCommand):
             help="Create departments named in the file that do not exist yet.",
         )
 
-    def run_import(self, table, *, update, create_departments, dry_run, **options):
+    def run_import(self, table, *, update, create_departments, dry_run, progress, **options):
         return employees_import(
             table=table,
             update_existing=update,
             create_departments=create_departments,
             dry_run=dry_run,
+            progress=progress,
         )

@@ -287,12 +287,14 @@ def rate_window(*, until: datetime.date) -> list[datetime.date]:
 
 # The dashboard's figures over many days (its 30 working days) are added up from each
 # day's figures, which are kept until that day's attendance changes (`figures_changed`),
-# and for a minute at most: marking today costs one day's sums. The figures are kept in
-# each process's memory (the "local" cache), under the day's version, which is kept in
-# the shared cache (Redis, or the database): a change saved by any process gives the day
-# a new version, so every process computes it afresh, and none serves stale figures.
+# and for an hour at most (today's for a minute): marking today costs one day's sums.
+# The figures are kept in each process's memory (the "local" cache), under the day's
+# version, which is kept in the shared cache (Redis, or the database): a change saved by
+# any process gives the day a new version, so every process computes it afresh, and none
+# serves stale figures.
 FIGURES_VERSION = "attendance:figures-version"
-FIGURES_TTL = 60
+FIGURES_TTL = 60 * 60
+TODAYS_FIGURES_TTL = 60
 # Forgetting more days than this at once forgets every day (one cache write, not many).
 MAX_DAYS_FORGOTTEN_ONE_BY_ONE = 31
 
@@ -343,7 +345,13 @@ def _day_figures(days: list[datetime.date], scope: Scope) -> dict:
         )
         computed = dict.fromkeys(missing, (0.0, 0))
         computed.update({day: (attended, counted) for day, attended, counted in rows})
-        local.set_many({keys[day]: value for day, value in computed.items()}, FIGURES_TTL)
+        today = timezone.localdate()
+        for ttl, chosen in (
+            (FIGURES_TTL, {keys[d]: v for d, v in computed.items() if d < today}),
+            (TODAYS_FIGURES_TTL, {keys[d]: v for d, v in computed.items() if d >= today}),
+        ):
+            if chosen:
+                local.set_many(chosen, ttl)
         figures.update(computed)
     return figures
 
@@ -363,19 +371,38 @@ def daily_rates(
 
 
 def unmarked(*, day: datetime.date, scope: Scope, limit: int = 10) -> dict:
-    """Who has no record on `day`: a few names, and how many in each department."""
-    employees = (
-        _employed_on(day, None, scope)
-        .annotate(day_record=FilteredRelation("attendance", condition=Q(attendance__date=day)))
-        .filter(day_record__isnull=True)
-    )
-    by_department = list(
-        employees.values("department_id", "department__name")
+    """Who has no record on `day`: a few names, and how many in each department.
+
+    The counts are everyone employed less everyone marked, department by department: two
+    grouped counts, rather than a search for each person's record, which costs the most
+    in the morning, when nobody is marked yet.
+    """
+    employed = _employed_on(day, None, scope)
+    staff = (
+        employed.values("department_id", "department__name")
         .annotate(count=Count("pk"))
         .order_by("department__name")
     )
+    marked = dict(
+        AttendanceRecord.objects.filter(date=day, employee__in=employed.values("pk"))
+        .values_list("employee__department_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    by_department = [
+        {**row, "count": row["count"] - marked.get(row["department_id"], 0)} for row in staff
+    ]
+    by_department = [row for row in by_department if row["count"] > 0]
+    some = (
+        employed.annotate(
+            day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))
+        )
+        .filter(day_record__isnull=True)
+        .select_related("department")
+        .order_by("full_name")
+    )
     return {
-        "some": list(employees.select_related("department").order_by("full_name")[:limit]),
+        "some": list(some[:limit]),
         "by_department": by_department,
         "total": sum(row["count"] for row in by_department),
     }

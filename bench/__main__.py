@@ -35,6 +35,12 @@ from bench.data import (
     seeded_sizes,
     setup_django,
 )
+from bench.jobs import (
+    measure_export_memory,
+    measure_import,
+    measure_morning_dashboard,
+    remove_imported,
+)
 from bench.report import (
     TARGET_EXPORT_GROWTH_MB,
     TARGET_FLOOR_RATIO,
@@ -111,6 +117,23 @@ def parse_args(argv=None):
     parser.add_argument("--output", help="JSON results file (default bench/results-<db>.json).")
     parser.add_argument(
         "--no-export", action="store_true", help="Skip the CSV export (quicker runs)."
+    )
+    parser.add_argument(
+        "--no-jobs",
+        action="store_true",
+        help="Skip the background jobs: the import job, the big exports, the morning dashboard.",
+    )
+    parser.add_argument(
+        "--import-rows", type=int, default=100_000, help="Rows of the import job's file."
+    )
+    parser.add_argument(
+        "--export-rows",
+        type=int,
+        default=1_000_000,
+        help="Rows of the big CSV export (its memory is measured).",
+    )
+    parser.add_argument(
+        "--xlsx-rows", type=int, default=100_000, help="Rows of the big XLSX export."
     )
     return parser.parse_args(argv)
 
@@ -230,6 +253,23 @@ def main(argv=None) -> int:
                     browser, server, path, args.export_warmup, args.export_repeat
                 )
                 exports[key].update(label=label, kind="export", key=key)
+        jobs: dict = {}
+        if not args.no_jobs:
+            jobs["dashboard_morning"] = measure_morning_dashboard(browser, args.repeat)
+            jobs["dashboard_morning"]["x_floor"] = jobs["dashboard_morning"]["median_ms"] / (
+                statistics.median(pages[0].results)
+            )
+            jobs["export_csv"] = measure_export_memory(
+                env, work_dir, fmt="csv", rows=args.export_rows
+            )
+            jobs["export_xlsx"] = measure_export_memory(
+                env, work_dir, fmt="xlsx", rows=args.xlsx_rows
+            )
+            try:
+                jobs["import"] = measure_import(browser, env, work_dir, args.import_rows)
+            finally:
+                removed = remove_imported()
+                log(f"removed the {removed:,} imported employees again")
         load_after = os.getloadavg()
         server_log_problems = server.problems()
         server.stop()
@@ -346,6 +386,7 @@ def main(argv=None) -> int:
             },
             "pages": page_rows,
             **exports,
+            "jobs": jobs,
             "profiles": profiles,
             "explains": explains,
             "server_log_problems": server_log_problems,

@@ -12,6 +12,7 @@ import gzip
 import html
 import http.client
 import re
+import secrets
 import statistics
 import time
 from dataclasses import dataclass
@@ -53,8 +54,11 @@ class Browser:
         self.origin = f"http://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
 
-    def request(self, method, path, *, form=None, headers=None, on_chunk=None) -> Response:
-        body = urlencode(form, doseq=True).encode() if form is not None else None
+    def request(
+        self, method, path, *, form=None, headers=None, on_chunk=None, body=None
+    ) -> Response:
+        if form is not None:
+            body = urlencode(form, doseq=True).encode()
         # Pages are asked for compressed, as a browser does (the app gzips them); the
         # streamed exports uncompressed, so their rows can be counted as they arrive.
         sent = {
@@ -116,6 +120,23 @@ class Browser:
 
     def post(self, path, form, **kwargs) -> Response:
         return self.request("POST", path, form=form, **kwargs)
+
+    def upload(self, path, fields: dict, *, name: str, filename: str, content: bytes) -> Response:
+        """POST a form with one file (multipart/form-data), as a browser's file input does."""
+        boundary = "hrmsbench" + secrets.token_hex(8)
+        parts = []
+        for key, value in fields.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+        )
+        body = b"".join(parts) + content + f"\r\n--{boundary}--\r\n".encode()
+        content_type = f"multipart/form-data; boundary={boundary}"
+        return self.request("POST", path, body=body, headers={"Content-Type": content_type})
 
     def sign_in(self, username: str, password: str) -> None:
         page = self.get("/login/")

@@ -18,6 +18,7 @@ TARGET_SAVE_MS = 300.0
 # The whole-company export "streams with flat memory" when the worker's peak RSS grows by
 # no more than this over its RSS before the request, and by no more than this much more
 # than a 400-row export does (memory does not grow with the number of rows).
+TARGET_JOB_S = 60  # an import's check, and the import, each as a job
 TARGET_EXPORT_GROWTH_MB = 16.0
 
 
@@ -132,6 +133,8 @@ def print_summary(results: dict, days: int, output: Path) -> None:
                 f"{exp['ttfb_median_ms']:.0f} ms, worker RSS {exp['rss_before_first_mb']:.0f}"
                 f" MB before, peak +{exp['rss_growth_max_mb']:.1f} MB"
             )
+    for line in jobs_lines(results.get("jobs") or {}):
+        print(line)
     print(
         f"machine: {results['machine']['cpus']} CPUs, load {load['loadavg_before'][0]:.2f} -> "
         f"{load['loadavg_after'][0]:.2f}, whole machine "
@@ -149,3 +152,36 @@ def print_summary(results: dict, days: int, output: Path) -> None:
         print(f"\n===== profile: {key}\n{text}")
     for key, item in results["explains"].items():
         print(f"\n===== explain: {key}\n{item['sql']}\n{item['plan']}")
+
+
+def jobs_lines(jobs: dict) -> list[str]:
+    """The background jobs' figures, one line each, with their targets (docs/performance.md)."""
+    lines = []
+    morning = jobs.get("dashboard_morning")
+    if morning:
+        lines.append(
+            f"dashboard in the morning (nobody marked yet): median {morning['median_ms']} ms, "
+            f"p95 {morning['p95_ms']} ms, {morning['x_floor']:.1f}x floor"
+        )
+    for key in ("export_csv", "export_xlsx"):
+        exp = jobs.get(key)
+        if exp and "skipped" not in exp:
+            ok = "yes" if exp["rss_growth_mb"] < TARGET_EXPORT_GROWTH_MB else "NO"
+            lines.append(
+                f"manage.py export attendance, {exp['format'].upper()}, {exp['rows']:,} rows: "
+                f"{exp['seconds']} s, {exp['file_mb']} MB, peak memory "
+                f"+{exp['rss_growth_mb']} MB over {exp['rss_before_mb']} MB (flat: {ok})"
+            )
+    imported = jobs.get("import")
+    if imported:
+        check, done = imported["check"], imported["import"]
+        fast = all(step["ran_s"] < TARGET_JOB_S for step in (check, done))
+        quick = max(imported["upload_request_ms"], imported["confirm_request_ms"]) < 200
+        lines.append(
+            f"import of {imported['rows']:,} employees ({imported['file_mb']} MB) as jobs: upload "
+            f"answered in {imported['upload_request_ms']} ms, check ran {check['ran_s']} s; "
+            f"confirm answered in {imported['confirm_request_ms']} ms, import ran "
+            f"{done['ran_s']} s ({done['state']}); each job < {TARGET_JOB_S} s: "
+            f"{'yes' if fast else 'NO'}; requests < 200 ms: {'yes' if quick else 'NO'}"
+        )
+    return lines

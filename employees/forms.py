@@ -2,6 +2,7 @@ import functools
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
@@ -115,15 +116,24 @@ class DepartmentByName(forms.Field):
 
 
 class EmployeeImportForm(EmployeeForm):
-    """One row of an imported file: the rules of the employee form, the department by name.
+    """The rows of an imported file: the rules of the employee form, the department by name.
 
-    Codes and emails are checked against the database and the rest of the file once
-    for the whole file (imports.employees_import), not row by row.
+    One form checks every row of a file (`check_row`): building a form costs more than
+    checking a row with it. Codes and emails are checked against the database and the
+    rest of the file once for the whole file (imports.employees_import), not row by row.
     """
 
-    def __init__(self, data, *, departments: dict[str, Department], instance=None):
-        super().__init__(data, instance=instance)
+    def __init__(self, *, departments: dict[str, Department]):
+        super().__init__({})
         self.fields["department"] = DepartmentByName(departments)
+
+    def check_row(self, data: dict, *, instance: Employee | None = None) -> bool:
+        """Check one row, into `instance` (or a new employee); True if it is valid."""
+        self.data = data
+        self.instance = instance if instance is not None else Employee()
+        self.initial = model_to_dict(self.instance, fields=EMPLOYEE_FIELDS)
+        self._errors = None
+        self._bound_fields_cache = {}
         # The check constraints hold by construction (the form trims, capitalises the
         # code, lower-cases the email; Employee.clean compares the dates), and the
         # database still enforces them on insert. Checking each one in the database
@@ -131,6 +141,7 @@ class EmployeeImportForm(EmployeeForm):
         self.instance.full_clean = functools.partial(
             Employee.full_clean, self.instance, validate_constraints=False
         )
+        return self.is_valid()
 
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()

@@ -77,6 +77,7 @@ def employees_import(
 
     seen_codes, seen_emails = {}, {}
     to_create, to_update = [], []
+    form = EmployeeImportForm(departments=known)
     total = len(table.rows)
     for done, (number, data) in enumerate(table.rows, start=1):
         if progress is not None:
@@ -95,8 +96,7 @@ def employees_import(
             )
             continue
         before = snapshot(existing) if existing is not None else None
-        form = EmployeeImportForm(_row_values(data, existing), departments=known, instance=existing)
-        if not form.is_valid():
+        if not form.check_row(_row_values(data, existing), instance=existing):
             for field, errors in form.errors.items():
                 report.error(number, IMPORT_LABELS.get(field, "Row"), " ".join(errors))
             continue

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
 from core.audit import snapshot
+from core.db import batched
 from core.formats import format_day
 from core.spreadsheets import Column, ImportReport, Table
 from employees.models import Employee
@@ -23,6 +24,9 @@ from .models import STATUS_CODES, AttendanceRecord, duplicate_message
 from .services import STATUS_WORDS
 
 Status = AttendanceRecord.Status
+
+# Codes or employees looked up in one query: SQLite takes at most 32,766 parameters.
+LOOKUP_BATCH = 10_000
 
 IMPORT_COLUMNS = [
     Column("employee_id", "Employee code", ("code", "employee", "employee code"), required=True),
@@ -52,10 +56,10 @@ def attendance_import(
     if table.ignored_columns:
         report.notes.append("Columns not used: " + ", ".join(table.ignored_columns) + ".")
     codes = {data.get("employee_id", "").strip().upper() for _, data in table.rows}
-    employees = {
-        e.employee_id: e
-        for e in scope.limit(Employee.objects.filter(employee_id__in=codes), "department")
-    }
+    employees = {}
+    for some in batched(codes, LOOKUP_BATCH):  # a query's parameters are limited
+        found = scope.limit(Employee.objects.filter(employee_id__in=some), "department")
+        employees.update((e.employee_id, e) for e in found)
     date_field = forms.DateField()
     parsed = []
     total = len(table.rows)
@@ -93,13 +97,13 @@ def attendance_import(
             continue
         parsed.append((number, employee, day, status, note))
 
-    existing = {
-        (record.employee_id, record.date): record
-        for record in AttendanceRecord.objects.filter(
-            employee__in=[employee for _, employee, *_ in parsed],
-            date__in={day for _, _, day, *_ in parsed},
+    days = {day for _, _, day, *_ in parsed}
+    existing = {}
+    for some in batched({employee.pk for _, employee, *_ in parsed}, LOOKUP_BATCH):
+        existing.update(
+            ((record.employee_id, record.date), record)
+            for record in AttendanceRecord.objects.filter(employee__in=some, date__in=days)
         )
-    }
     seen, to_create, to_update = {}, [], []
     now = timezone.now()
     for number, employee, day, status, note in parsed:

@@ -1,7 +1,9 @@
 """Saving model instances so that every database rule reaches the user as a message, and
 saving many at once cheaply."""
 
+import itertools
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -89,3 +91,11 @@ def update_many(records: list[models.Model], fields: list[str]) -> None:
             model._base_manager.filter(pk__in=ids[start : start + IDS_PER_UPDATE]).update(
                 **dict(zip(attnames, values, strict=True))
             )
+
+
+def batched(values: Iterable, size: int) -> Iterator[list]:
+    """`values` in lists of at most `size` (itertools.batched, from Python 3.12): for
+    lookups of many values, since a query's parameters are limited (SQLite: 32,766)."""
+    values = iter(values)
+    while batch := list(itertools.islice(values, size)):
+        yield batch

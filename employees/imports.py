@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.scoping import CANNOT_ADD_DEPARTMENTS, EVERYTHING, Scope
 from core.audit import snapshot
+from core.db import batched
 from core.formats import format_day
 from core.spreadsheets import Column, ImportReport, Table
 
@@ -64,16 +65,20 @@ def employees_import(
 
     codes = {data.get("employee_id", "").strip().upper() for _, data in table.rows}
     emails = {data.get("email", "").strip().lower() for _, data in table.rows}
-    everyone = Employee.objects.filter(employee_id__in=codes)
-    visible = {e.employee_id: e for e in scope.limit(everyone, "department")}
-    taken = set(everyone.values_list("employee_id", flat=True))
-    # Each email's holder: named only if the user may see them.
-    email_owner = {
-        email: (code, scope.allows(department_id))
-        for email, code, department_id in Employee.objects.filter(email__in=emails).values_list(
-            "email", "employee_id", "department_id"
+    visible, taken, email_owner = {}, set(), {}
+    for some in batched(codes, LOOKUP_BATCH):  # a query's parameters are limited
+        everyone = Employee.objects.filter(employee_id__in=some)
+        visible.update((e.employee_id, e) for e in scope.limit(everyone, "department"))
+        taken.update(everyone.values_list("employee_id", flat=True))
+    for some in batched(emails, LOOKUP_BATCH):
+        # Each email's holder: named only if the user may see them.
+        holders = Employee.objects.filter(email__in=some)
+        email_owner.update(
+            (email, (code, scope.allows(department_id)))
+            for email, code, department_id in holders.values_list(
+                "email", "employee_id", "department_id"
+            )
         )
-    }
 
     seen_codes, seen_emails = {}, {}
     to_create, to_update = [], []
@@ -133,6 +138,9 @@ def employees_import(
     return report
 
 
+# Codes or emails looked up in one query: SQLite takes at most 32,766 parameters.
+LOOKUP_BATCH = 10_000
+
 OPTIONAL_COLUMNS = ("job_title", "phone", "date_joined", "date_left")
 
 
@@ -179,10 +187,14 @@ def _plan_missing_departments(
 def _check_updates_keep_attendance_inside(to_update, report: ImportReport, rows: dict) -> None:
     """Employment dates in the file must not leave attendance records outside them."""
     employees = {employee.pk: employee for _, employee in to_update}
-    spans = Employee.objects.filter(pk__in=employees).annotate(
-        first=Min("attendance__date"), last=Max("attendance__date")
-    )
-    for pk, first, last in spans.values_list("pk", "first", "last"):
+    spans = [
+        span
+        for some in batched(employees, LOOKUP_BATCH)
+        for span in Employee.objects.filter(pk__in=some)
+        .annotate(first=Min("attendance__date"), last=Max("attendance__date"))
+        .values_list("pk", "first", "last")
+    ]
+    for pk, first, last in spans:
         employee = employees[pk]
         number = rows.get(employee.employee_id, 0)
         if first and first < employee.date_joined:

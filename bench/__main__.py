@@ -41,6 +41,7 @@ from bench.jobs import (
     measure_morning_dashboard,
     remove_imported,
 )
+from bench.load import run_load, run_rate_limit
 from bench.report import (
     TARGET_EXPORT_GROWTH_MB,
     TARGET_FLOOR_RATIO,
@@ -134,6 +135,24 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--xlsx-rows", type=int, default=100_000, help="Rows of the big XLSX export."
+    )
+    parser.add_argument(
+        "--load",
+        action="store_true",
+        help="Also run many clients at once against --load-workers gunicorn workers, then "
+        "hammer the API's rate limit from many threads.",
+    )
+    parser.add_argument("--load-workers", type=int, default=4, help="gunicorn workers.")
+    parser.add_argument("--load-clients", type=int, default=50, help="Clients at once.")
+    parser.add_argument("--load-seconds", type=float, default=60, help="How long.")
+    parser.add_argument(
+        "--load-think", type=float, default=1.0, help="Mean pause of a client between pages."
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="",
+        help="A Redis database the benchmark may empty, for the cache and the rate limits "
+        "(e.g. redis://127.0.0.1:6379/13); without it they live in the database.",
     )
     return parser.parse_args(argv)
 
@@ -274,6 +293,37 @@ def main(argv=None) -> int:
         server_log_problems = server.problems()
         server.stop()
         server = None
+
+        if args.load:
+            from django.conf import settings as django_settings
+
+            from api.models import ApiToken
+
+            load_env = {**env, "REDIS_URL": args.redis_url} if args.redis_url else env
+            if args.redis_url:
+                import redis
+
+                redis.Redis.from_url(args.redis_url).flushdb()
+            _, key = ApiToken.issue(user=user, name="benchmark load")
+            connections.close_all()
+            server = Server(load_env, work_dir, args.load_workers)
+            server.start()
+            log(f"load: gunicorn on port {server.port}, workers {server.workers()}")
+            jobs["load"] = run_load(
+                server.port,
+                password,
+                ds,
+                clients=args.load_clients,
+                seconds=args.load_seconds,
+                think=args.load_think,
+            )
+            jobs["load"]["workers"] = args.load_workers
+            jobs["load"]["cache"] = "redis" if args.redis_url else "database"
+            limit = int(django_settings.API_RATE_LIMIT.split("/")[0])
+            jobs["rate_limit"] = run_rate_limit(server.port, key, limit=limit)
+            server_log_problems += server.problems()
+            server.stop()
+            server = None
 
         # Query counts (and profiles) in-process, on the same database.
         log("counting queries in-process")

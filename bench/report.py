@@ -18,6 +18,7 @@ TARGET_SAVE_MS = 300.0
 # The whole-company export "streams with flat memory" when the worker's peak RSS grows by
 # no more than this over its RSS before the request, and by no more than this much more
 # than a 400-row export does (memory does not grow with the number of rows).
+TARGET_LOAD_P95_MS = 250.0  # many clients at once
 TARGET_JOB_S = 60  # an import's check, and the import, each as a job
 TARGET_EXPORT_GROWTH_MB = 16.0
 
@@ -183,5 +184,24 @@ def jobs_lines(jobs: dict) -> list[str]:
             f"confirm answered in {imported['confirm_request_ms']} ms, import ran "
             f"{done['ran_s']} s ({done['state']}); each job < {TARGET_JOB_S} s: "
             f"{'yes' if fast else 'NO'}; requests < 200 ms: {'yes' if quick else 'NO'}"
+        )
+    load = jobs.get("load")
+    if load:
+        ok = load["errors"] == 0 and (load["p95_ms"] or 0) < TARGET_LOAD_P95_MS
+        lines.append(
+            f"load: {load['clients']} clients ({load['think_s']} s between pages) on "
+            f"{load['workers']} gunicorn workers, cache in {load['cache']}, "
+            f"{load['seconds']} s: {load['requests']:,} requests ({load['per_second']}/s), "
+            f"median {load['median_ms']} ms, p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms, "
+            f"{load['errors']} errors; 0 errors and p95 < {TARGET_LOAD_P95_MS:.0f} ms: "
+            f"{'yes' if ok else 'NO'}"
+        )
+    limit = jobs.get("rate_limit")
+    if limit:
+        lines.append(
+            f"rate limit {limit['limit_per_minute']}/minute, {limit['sent']} requests from "
+            f"{limit['threads']} threads at once: {limit['statuses']}; exact: "
+            f"{'yes' if limit['exact'] else 'NO'}"
+            + ("" if limit["one_window"] else " (the run crossed a minute: not conclusive)")
         )
     return lines

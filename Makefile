@@ -44,6 +44,9 @@ browser: setup
 # in a temp folder), `make bench BENCH_DB=postgres`
 # (postgres://postgres@127.0.0.1:5432/hrms_bench, dropped and recreated) or
 # `DATABASE_URL=postgres://.../hrms_bench make bench`; more options: BENCH_ARGS='--reuse'.
+# The large size: BENCH_ARGS='--employees 100000 --departments 250 --days 250'. Many
+# clients at once: BENCH_ARGS='--load --redis-url redis://127.0.0.1:6379/13'.
+# `.venv/bin/python -m bench --help` lists every option.
 BENCH_DB ?= sqlite
 bench: setup
 	$(BIN)/python -m bench --db $(BENCH_DB) $(BENCH_ARGS)

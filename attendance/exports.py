@@ -3,13 +3,17 @@
 from types import SimpleNamespace
 
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.scoping import Scope
+from core.formats import format_month
 from jobs.exports import Export, exporter
 
 from . import selectors
 from .filters import AttendanceFilter
+from .forms import RegisterForm
 from .models import AttendanceRecord
+from .register import Register, export_table
 
 HEADER = ["Date", "Code", "Employee", "Department", "Status", "Note", "Marked by"]
 
@@ -39,4 +43,30 @@ def attendance_export(*, scope: Scope, query) -> Export:
         header=HEADER,
         rows=rows,
         row_count=records.count,
+    )
+
+
+@exporter("register")
+def register_export(*, scope: Scope, query) -> Export:
+    """A month's register (every employee, every day), for the month and department in the
+    query string (checked by the view before)."""
+    form = RegisterForm(query, scope=scope)
+    if not form.is_valid():
+        raise ValueError(f"Not a register: {form.errors.as_text()}")
+    sheet = Register(
+        month=form.cleaned_data["month"], department=form.cleaned_data["department"], scope=scope
+    )
+    header, rows = export_table(sheet)
+    name = f"attendance-{sheet.start.isoformat()[:7]}"
+    what = f"the register of {format_month(sheet.start)}"
+    if sheet.department is not None:
+        name += "-" + slugify(sheet.department.name)
+        what += f", {sheet.department.name}"
+    return Export(
+        name=name,
+        title=format_month(sheet.start),
+        header=header,
+        rows=rows,
+        row_count=sheet.employees().count,
+        what=what,
     )

@@ -28,6 +28,7 @@ class Export:
     header: list[str]
     rows: Iterable[list]
     row_count: Callable[[], int]
+    what: str = ""  # in words, for the job's title: "the register of March 2026"
 
 
 BUILDERS: dict[str, Callable[..., Export]] = {}
@@ -64,7 +65,7 @@ def export_or_start(request, fmt: str, *, name: str, model, back: str) -> HttpRe
         )
     job = services.job_start(
         kind=EXPORT,
-        title=f"Export {spec.title.lower()} as {fmt.upper()} ({count:,} rows)",
+        title=f"Export {spec.what or spec.title.lower()} as {fmt.upper()} ({count:,} rows)",
         by=request.user,
         scope=request.scope,
         params={"export": name, "query": request.GET.urlencode(), "fmt": fmt, "back": back},

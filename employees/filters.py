@@ -1,10 +1,9 @@
 import django_filters
-from django.db.models import Q
 
 from core.filters import FilterSet
 
 from .models import Employee
-from .selectors import departments
+from .selectors import departments, employees_matching
 
 
 def visible_departments(request):
@@ -16,7 +15,11 @@ STATUS_CHOICES = [("active", "Active"), ("inactive", "Inactive"), ("all", "All")
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Order by the chosen column, then by code, so pages never overlap."""
+    """Order by the chosen column, then by code.
+
+    Codes are unique, so the order is total: pages never overlap or skip a row, and
+    a page read backwards from the end of the list holds the same rows.
+    """
 
     def filter(self, qs, value):
         ordered = super().filter(qs, value)
@@ -83,13 +86,7 @@ class EmployeeFilter(FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(full_name__icontains=value)
-            | Q(employee_id__icontains=value)
-            | Q(email__icontains=value)
-        )
+        return employees_matching(queryset, value) if value else queryset
 
     def by_status(self, queryset, name, value):
         if value == "active":

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,6 +12,7 @@ from core.db import deleted_meanwhile_is_404
 from core.formats import format_day
 from core.forms import add_service_errors
 from core.htmx import finish, render_page
+from core.pagination import NearerEndPaginator
 from jobs.exports import export_or_start
 
 from . import selectors, services
@@ -43,7 +43,8 @@ def _directory_url() -> str:
 def employee_list(request):
     directory = selectors.employee_directory(scope=request.scope)
     filterset = EmployeeFilter(request.GET, queryset=directory, request=request)
-    page = Paginator(filterset.qs, settings.EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = NearerEndPaginator(filterset.qs, settings.EMPLOYEES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,

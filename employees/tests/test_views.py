@@ -1,7 +1,9 @@
 """The directory, employee and department pages, with and without htmx."""
 
 import datetime
+import html
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -230,6 +232,115 @@ class TestDirectory:
         # session, user, user and group permissions, department scope, department
         # choices, count, page
         assert few == many == 8
+
+
+# Fourteen active employees in pages of three (the last page has two), sharing names,
+# departments and joining dates, so that every sort order has ties to break.
+TIED = [
+    (f"E{n:02d}", name, department, datetime.date(2024, month, 1))
+    for n, name, department, month in zip(
+        (7, 2, 12, 9, 1, 14, 4, 11, 6, 3, 13, 8, 10, 5),
+        ["Ann", "Bob", "Cy"] * 5,
+        ["Ops", "HR"] * 7,
+        [1, 3, 3, 2] * 4,
+        strict=False,
+    )
+]
+SORT_KEYS = {
+    "code": lambda row: row[0],
+    "name": lambda row: row[1],
+    "department": lambda row: row[2],
+    "joined": lambda row: row[3],
+}
+
+
+def sorted_codes(sort: str) -> list[str]:
+    """The codes in the order `sort` asks for, ties broken by code (ascending)."""
+    by_code = sorted(TIED)
+    key = SORT_KEYS[sort.removeprefix("-")]
+    return [row[0] for row in sorted(by_code, key=key, reverse=sort.startswith("-"))]
+
+
+def codes_on(response) -> list[str]:
+    return re.findall(r'<span class="code">([^<]+)</span>', response.content.decode())
+
+
+def page_link(response, text: str) -> str | None:
+    """Where the pagination link with this text ("Next", "Last", ...) leads, if shown."""
+    found = re.search(rf'<a href="([^"]+)"[^>]*>[^<]*{text}', response.content.decode())
+    return "/employees/" + html.unescape(found[1]) if found else None
+
+
+class TestDirectoryPages:
+    """Every page of any sort order, from the first or from the last (read backwards)."""
+
+    @pytest.fixture(autouse=True)
+    def directory(self, settings, hr):
+        settings.EMPLOYEES_PER_PAGE = 3
+        for code, name, department, joined in TIED:
+            EmployeeFactory(
+                employee_id=code,
+                full_name=name,
+                department__name=department,
+                date_joined=joined,
+            )
+        EmployeeFactory(employee_id="E00", full_name="Ann", is_active=False)
+
+    def walk(self, client, url, link, headers) -> list[list[str]]:
+        pages = []
+        while url:
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200
+            page = response.content.decode()
+            whole_page = "<html" in page
+            assert whole_page is (headers is None)
+            assert whole_page or page.lstrip().startswith('<section id="results"')
+            pages.append(codes_on(response))
+            url = page_link(response, link)
+        return pages
+
+    @pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+    @pytest.mark.parametrize(
+        "sort",
+        ["code", "-code", "name", "-name", "department", "-department", "joined", "-joined"],
+    )
+    def test_next_from_the_first_and_previous_from_the_last_visit_everyone_once(
+        self, client, htmx_headers, sort, htmx
+    ):
+        headers = htmx_headers(DIRECTORY) if htmx else None
+        first = client.get("/employees/", {"sort": sort}, headers=headers)
+        forwards = self.walk(client, f"/employees/?sort={sort}", "Next", headers)
+        backwards = self.walk(client, page_link(first, "Last"), "Previous", headers)
+        assert [len(codes) for codes in forwards] == [3, 3, 3, 3, 2]
+        assert sum(forwards, []) == sorted_codes(sort)
+        assert backwards == forwards[::-1]
+
+    def test_each_page_says_where_it_is(self, client):
+        response = client.get("/employees/", {"sort": "code", "page": 4})
+        assert codes_on(response) == ["E10", "E11", "E12"]
+        assertContains(response, "14 employees, showing 10–12")
+        assertContains(response, "Page 4 of 5")
+
+    def test_the_last_page_costs_what_the_first_does(self, client, django_assert_num_queries):
+        with CaptureQueriesContext(connection) as first:
+            client.get("/employees/")
+        with django_assert_num_queries(len(first)) as last:
+            response = client.get("/employees/", {"page": 5})
+        assert codes_on(response) == sorted_codes("name")[-2:]
+        rows = [q["sql"] for q in last.captured_queries if 'FROM "employees_employee"' in q["sql"]]
+        rows = [sql for sql in rows if "LIMIT" in sql]
+        assert len(rows) == 1
+        # Read from the end, in reverse: no rows skipped on the way.
+        assert "OFFSET" not in rows[0]
+
+    @pytest.mark.parametrize(
+        ("page", "codes"), [("99", ["E13", "E14"]), ("x", ["E01", "E02", "E03"])]
+    )
+    def test_a_page_past_the_end_shows_the_last_and_a_bad_number_the_first(
+        self, client, page, codes
+    ):
+        response = client.get("/employees/", {"sort": "code", "page": page})
+        assert codes_on(response) == codes
 
 
 def form_data(department, **overrides):

@@ -10,16 +10,17 @@ for 401, 403, 404, 409 and 429; 422 lists each invalid field.
 import datetime
 import uuid
 from functools import partialmethod
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Path, Query, Router, Schema
+from ninja import Field, File, Form, NinjaAPI, Path, Query, Router, Schema, UploadedFile
 from ninja import Status as Answer
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -27,14 +28,25 @@ from ninja.throttling import AuthRateThrottle
 
 from attendance import selectors as attendance_selectors
 from attendance import services as attendance_services
+from attendance.forms import RegisterForm
 from attendance.models import AttendanceRecord, Status
 from core.security import client_ip
+from core.spreadsheets import FileRefused, Limits
 from employees import selectors as employee_selectors
 from employees import services as employee_services
 from employees.forms import EmployeeForm
 from employees.models import EMPLOYEE_FIELDS
+from imports import batches as import_batches
+from imports.importers import IMPORTERS
+from imports.models import ImportBatch
+from jobs import files as job_files
+from jobs import selectors as jobs_selectors
+from jobs import services as jobs_services
+from jobs.exports import export_start
+from jobs.models import Job, JobFile
 
 from . import schemas
+from . import selectors as api_selectors
 from .ratelimit import count_request, seconds_left
 from .reference import ApiReference
 
@@ -166,6 +178,12 @@ def _field_of(field: str, item: DjangoValidationError) -> str:
     return field
 
 
+def rows_answer(request, rows: list[dict]) -> HttpResponse:
+    """Answer a list operation with rows already in its response schema's shape (see
+    api/selectors.py): the schema documents them; they are not validated again one by one."""
+    return api.create_response(request, rows, status=200)
+
+
 # Answers every operation may give, besides its own.
 COMMON_RESPONSES = {
     400: schemas.Message,
@@ -176,14 +194,20 @@ COMMON_RESPONSES = {
 }
 
 
+# The permissions the operations ask for ("app.codename").
+PERMISSIONS: set[str] = set()
+
+
 class Operations:
-    """A router's operations, each for the callers holding `permission` and under both
-    forms of its path (with and without the final slash)."""
+    """A router's operations, each for the callers holding `permission` (None: any
+    signed-in caller) and under both forms of its path (with and without the final slash)."""
 
     def __init__(self, *, tags: list[str]):
         self.router = Router(tags=tags)
 
-    def operation(self, method: str, path: str, *, permission: str, **options):
+    def operation(self, method: str, path: str, *, permission: str | None, **options):
+        if permission:
+            PERMISSIONS.add(permission)
         options["auth"] = [TokenAuth(permission), BrowserSessionAuth(permission)]
 
         def decorator(function):
@@ -285,7 +309,8 @@ def list_employees(request, filters: Query[EmployeeFilters]):
     if filters.department.strip():
         found = found.filter(department__name__iexact=filters.department.strip())
     skip, limit = max(filters.skip, 0), min(max(filters.limit, 0), MAX_LIMIT)
-    return found.order_by("-created_at", "-employee_id")[skip : skip + limit]
+    found = found.order_by("-created_at", "-employee_id")[skip : skip + limit]
+    return rows_answer(request, api_selectors.employee_rows(found))
 
 
 @employees.get(
@@ -438,7 +463,7 @@ def list_attendance(request, filters: Query[AttendanceFilters]):
     if filters.status:
         records = records.filter(status=STATUS_BY_LABEL[filters.status.value])
     skip, limit = max(filters.skip, 0), min(max(filters.limit, 0), MAX_LIMIT)
-    return records[skip : skip + limit]
+    return rows_answer(request, api_selectors.attendance_rows(records[skip : skip + limit]))
 
 
 def _date(value: str, name: str):
@@ -458,18 +483,8 @@ def _date(value: str, name: str):
 )
 def today(request):
     """Everyone employed today with today's status, or “Not Marked”."""
-    day = timezone.localdate()
-    return [
-        {
-            "employee_id": employee.pk,
-            "employee_code": employee.employee_id,
-            "full_name": employee.full_name,
-            "department": employee.department_name,
-            "date": day,
-            "status": Status(employee.status).label if employee.status else schemas.NOT_MARKED,
-        }
-        for employee in attendance_selectors.roster(day=day, scope=request.scope)
-    ]
+    rows = api_selectors.today_rows(day=timezone.localdate(), scope=request.scope)
+    return rows_answer(request, rows)
 
 
 @attendance.put(
@@ -499,5 +514,217 @@ def delete_attendance(request, record_id: RecordId):
     return Answer(204, None)
 
 
+# The caller
+
+account = Operations(tags=["account"])
+
+
+@account.get("/me", response=schemas.Me, permission=None, summary="Who am I")
+def me(request):
+    """The signed-in user's name, and which of this API's permissions they hold. Nothing
+    but authentication and the rate limit: the cheapest operation."""
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "permissions": sorted(p for p in PERMISSIONS if user.has_perm(p)),
+    }
+
+
+# Background jobs: imports (checked, then confirmed), exports of any size
+
+jobs_api = Operations(tags=["jobs"])
+Format = Literal["csv", "xlsx"]
+
+
+def _job(request, job_id: uuid.UUID) -> Job:
+    return get_object_or_404(
+        jobs_selectors.jobs_visible(user=request.user, scope=request.scope), pk=job_id
+    )
+
+
+def _import_out(batch: ImportBatch) -> dict:
+    return {
+        "id": batch.pk,
+        "kind": batch.kind,
+        "filename": batch.filename,
+        "check": batch.preview_job,
+        "import_job": batch.confirm_job,
+        "imported_at": batch.imported_at,
+    }
+
+
+def _start_import(kind: str):
+    """The upload operation of one kind of import (each with its own permission)."""
+
+    def start_import(
+        request,
+        file: UploadedFile = File(...),  # noqa: B008 (ninja's way to declare an upload)
+        update_existing: Form[bool] = False,
+        create_departments: Form[bool] = False,
+    ):
+        limits = Limits.from_settings()
+        try:
+            limits.check_size(file.size)
+            batch = import_batches.import_start(
+                kind=kind,
+                filename=file.name or "upload",
+                content=file.read(limits.max_bytes + 1),
+                options={
+                    "update_existing": update_existing,
+                    "create_departments": create_departments,
+                },
+                by=request.user,
+                scope=request.scope,
+            )
+        except FileRefused as refusal:
+            if file.size > limits.max_bytes:
+                raise HttpError(413, str(refusal)) from None
+            raise ValidationError(
+                [{"loc": ["body", "file"], "msg": str(refusal), "type": "file_refused"}]
+            ) from None
+        return Answer(202, _import_out(batch))
+
+    start_import.__name__ = start_import.__qualname__ = f"start_import_{kind}"
+    start_import.__doc__ = (
+        f"Upload a CSV or XLSX file of {kind}; its rows are checked by a job (`check`). "
+        "Nothing is written until it is confirmed (…/confirm). Follow the job at /jobs/{id}."
+    )
+    jobs_api.post(
+        f"/imports/{kind}",
+        response={202: schemas.ImportOut, 413: schemas.Message},
+        permission=IMPORTERS[kind].permission,
+        summary=f"Upload a file of {kind} to import",
+    )(start_import)
+
+
+for _kind in IMPORTERS:
+    _start_import(_kind)
+
+
+@jobs_api.get(
+    "/imports/{import_id}",
+    response={200: schemas.ImportOut, 404: schemas.Message},
+    permission=None,
+)
+def get_import(request, import_id: uuid.UUID):
+    """An upload of yours: its check and, once confirmed, its import."""
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("preview_job", "confirm_job"),
+        pk=import_id,
+        created_by=request.user,
+    )
+    return _import_out(batch)
+
+
+@jobs_api.post(
+    "/imports/{import_id}/confirm",
+    response={202: schemas.ImportOut, 404: schemas.Message, 409: schemas.Message},
+    permission=None,
+    summary="Import a checked file",
+)
+def confirm_import(request, import_id: uuid.UUID):
+    """Import every row of a file checked without problems, or none, as a job. 409 when it
+    is already imported (or being imported), or was not checked without problems."""
+    batch = get_object_or_404(ImportBatch, pk=import_id, created_by=request.user)
+    _check_permission(request, IMPORTERS[batch.kind].permission)
+    try:
+        import_batches.import_confirm(batch=batch, by=request.user, scope=request.scope)
+    except DjangoValidationError as refusal:
+        raise HttpError(409, " ".join(refusal.messages)) from None
+    batch = ImportBatch.objects.select_related("preview_job", "confirm_job").get(pk=batch.pk)
+    return Answer(202, _import_out(batch))
+
+
+def _start_export(name: str, permission: str, what: str):
+    def start_export(request, format: Format = "csv"):  # noqa: A002 (the API's word)
+        query = request.GET.copy()
+        query.pop("format", None)
+        if name == "register":
+            form = RegisterForm(query, scope=request.scope)
+            if not form.is_valid():
+                raise ValidationError(
+                    [
+                        {"loc": ["query", field], "msg": " ".join(errors), "type": "invalid"}
+                        for field, errors in form.errors.items()
+                    ]
+                )
+        job = export_start(name=name, fmt=format, query=query, by=request.user, scope=request.scope)
+        return Answer(202, job)
+
+    start_export.__name__ = start_export.__qualname__ = f"start_export_{name}"
+    start_export.__doc__ = (
+        f"Write {what} to a file, as a job; the query string filters it as on the pages. "
+        "The file is at /jobs/{id}/result once the job has succeeded."
+    )
+    jobs_api.post(
+        f"/exports/{name}",
+        response={202: schemas.JobOut},
+        permission=permission,
+        summary=f"Export {what}",
+    )(start_export)
+
+
+for _name, _permission, _what in (
+    ("employees", "employees.export_employee", "the employees"),
+    ("attendance", "attendance.export_attendancerecord", "the attendance records"),
+    ("register", "attendance.export_attendancerecord", "the register of a month"),
+):
+    _start_export(_name, _permission, _what)
+
+
+@jobs_api.get("/jobs", response=list[schemas.JobOut], permission=None)
+def list_jobs(request, limit: int = Query(50, ge=1, le=MAX_LIMIT)):  # noqa: B008
+    """Your jobs, newest first (an HR admin who sees every department: everyone's)."""
+    return list(jobs_selectors.jobs_visible(user=request.user, scope=request.scope)[:limit])
+
+
+@jobs_api.get(
+    "/jobs/{job_id}", response={200: schemas.JobOut, 404: schemas.Message}, permission=None
+)
+def get_job(request, job_id: uuid.UUID):
+    """A job's state and progress: ask again until its state is succeeded, failed or
+    cancelled."""
+    return _job(request, job_id)
+
+
+@jobs_api.post(
+    "/jobs/{job_id}/cancel",
+    response={200: schemas.JobOut, 404: schemas.Message, 409: schemas.Message},
+    permission=None,
+)
+def cancel_job(request, job_id: uuid.UUID):
+    """Cancel a job: at once if it is waiting, at its next step if it runs; it changes nothing.
+    409 when it has already finished."""
+    job = _job(request, job_id)
+    if job.created_by_id != request.user.pk and not request.user.has_perm("jobs.change_job"):
+        raise HttpError(403, "Only the job's starter or an HR admin can cancel it.")
+    try:
+        return jobs_services.job_cancel(job=job, by=request.user)
+    except DjangoValidationError as refusal:
+        raise HttpError(409, " ".join(refusal.messages)) from None
+
+
+@jobs_api.get(
+    "/jobs/{job_id}/result",
+    response={200: None, 404: schemas.Message, 410: schemas.Message},
+    permission=None,
+    summary="Download the file of a job",
+)
+def job_result(request, job_id: uuid.UUID):
+    """The job's file (an export, an import's problems), while it is kept."""
+    job = _job(request, job_id)
+    if not job.result_size:
+        raise HttpError(404, "This job has no file.")
+    if job.expires_at is None or job.expires_at <= timezone.now():
+        raise HttpError(410, "The file was kept for a while and has been deleted.")
+    response = StreamingHttpResponse(
+        job_files.read_chunks(job, JobFile.Role.RESULT), content_type=job.result_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    return response
+
+
 api.add_router("/employees", employees.router)
 api.add_router("/attendance", attendance.router)
+api.add_router("", account.router)
+api.add_router("", jobs_api.router)

@@ -1,3 +1,6 @@
+from importlib import import_module
+
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
 
@@ -12,10 +15,16 @@ class ApiTokenMiddleware:
     It runs right after Django's AuthenticationMiddleware, so everything after it
     (roles, department limits, the audit trail) sees the token's user. A token
     request needs no CSRF token: it carries no cookies.
+
+    Nor does it use a session: everything after this sees an empty one of its own,
+    never saved, so a token request neither creates a session row nor reads or extends
+    a browser's (one that sent its session cookie along with a token), and the
+    session middleware afterwards finds the browser's session as it came.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request):
         request.api_token = None
@@ -36,6 +45,11 @@ class ApiTokenMiddleware:
                     USE_NOTED_EVERY
                 ):
                     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+                browser_session, request.session = request.session, self.session_store()
+                try:
+                    return self.get_response(request)
+                finally:
+                    request.session = browser_session
         return self.get_response(request)
 
 

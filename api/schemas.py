@@ -162,6 +162,16 @@ class TodayOut(Schema):
     status: str = Field(..., description="A status label, or “Not Marked”.")
 
 
+class Me(Schema):
+    username: str
+    permissions: list[str] = Field(
+        ...,
+        description="The permissions this API's operations ask for that the user holds, "
+        "as “app.codename”, sorted.",
+        examples=[["attendance.view_attendancerecord", "employees.view_employee"]],
+    )
+
+
 class Message(Schema):
     detail: str
 
@@ -174,3 +184,36 @@ class FieldError(Schema):
 
 class ValidationErrors(Schema):
     detail: list[FieldError]
+
+
+class JobOut(Schema):
+    """A background job: an import's check, an import, an export."""
+
+    id: uuid.UUID
+    kind: str
+    title: str
+    state: str = Field(..., description="queued, running, succeeded, failed or cancelled.")
+    phase: str
+    done: int
+    total: int | None
+    percent: int | None
+    message: str
+    report: dict | None = Field(
+        None, description="An import's counts, notes and first problems (row, column, message)."
+    )
+    created_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    result_name: str = Field("", description="The file to download from …/result, if any.")
+    expires_at: datetime.datetime | None = Field(None, description="When the file is deleted.")
+
+
+class ImportOut(Schema):
+    """An uploaded file: its check (a job), then, once confirmed, its import (a job)."""
+
+    id: uuid.UUID
+    kind: str
+    filename: str
+    check: JobOut | None
+    import_job: JobOut | None = None
+    imported_at: datetime.datetime | None = None

@@ -1,9 +1,16 @@
-"""Which API tokens a user may see, revoke and issue: the rule in one place."""
+"""Reads of the API: which tokens a user may see, revoke and issue (the rule in one
+place), and the rows of the list operations, read as plain values."""
+
+import datetime
 
 from django.db.models import Q, QuerySet
 
-from accounts.scoping import scope_for
+from accounts.scoping import Scope, scope_for
+from attendance import selectors as attendance_selectors
+from attendance.models import AttendanceRecord, Status
+from employees.models import Employee
 
+from . import schemas
 from .models import ApiToken
 
 
@@ -30,3 +37,58 @@ def may_issue_for_others(user) -> bool:
     """Only a superuser creates a token for someone else: a token acts with its owner's
     powers, so anyone else could borrow powers they do not have."""
     return user.is_superuser
+
+
+# The lists answer with rows read as values, already in their schema's shape (the same
+# keys, in the same order): no model instances are built, and nothing is validated again
+# row by row on the way out. Each schema field is read from the column named here.
+EMPLOYEE_COLUMNS = {
+    **{name: name for name in schemas.EmployeeOut.model_fields},
+    "department": "department__name",
+}
+RECORD_COLUMNS = {
+    **{name: name for name in schemas.AttendanceOut.model_fields},
+    "employee_name": "employee__full_name",
+    "employee_employee_id": "employee__employee_id",
+}
+LABELS = {status.value: status.label for status in Status}
+
+
+def _rows(queryset: QuerySet, columns: dict[str, str]) -> list[dict]:
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in queryset.values_list(*columns.values())]
+
+
+def employee_rows(employees: QuerySet[Employee]) -> list[dict]:
+    """`employees` as `EmployeeOut` rows."""
+    return _rows(employees, EMPLOYEE_COLUMNS)
+
+
+def attendance_rows(records: QuerySet[AttendanceRecord]) -> list[dict]:
+    """`records` as `AttendanceOut` rows: each status by its label."""
+    rows = _rows(records, RECORD_COLUMNS)
+    for row in rows:
+        row["status"] = LABELS[row["status"]]
+    return rows
+
+
+def today_rows(*, day: datetime.date, scope: Scope) -> list[dict]:
+    """Everyone employed on `day` as `TodayOut` rows: that day's status, or “Not Marked”.
+
+    The id and the day are written as text here, as the JSON encoder would write them
+    (the day once, rather than once a row)."""
+    employees = attendance_selectors.roster(day=day, scope=scope).values_list(
+        "id", "employee_id", "full_name", "department_name", "status"
+    )
+    date = day.isoformat()
+    return [
+        {
+            "employee_id": str(pk),
+            "employee_code": code,
+            "full_name": name,
+            "department": department,
+            "date": date,
+            "status": LABELS[status] if status else schemas.NOT_MARKED,
+        }
+        for pk, code, name, department, status in employees
+    ]

@@ -67,6 +67,18 @@ class RosterForm:
     anything else means the page is out of date or the request was tampered with.
     """
 
+    @staticmethod
+    def codes(data) -> set[str]:
+        """The employee codes a POST names: its rows, and the row saved alone (`only`)."""
+        codes = {
+            code
+            for prefix, _, code in (key.partition("_") for key in data)
+            if prefix in ("status", "seen")
+        }
+        if data.get("only"):
+            codes.add(data["only"])
+        return codes
+
     def __init__(self, data, *, employees: dict[str, Employee]):
         self.data = data
         self.employees = employees

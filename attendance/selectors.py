@@ -2,6 +2,7 @@
 
 import datetime
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
@@ -229,10 +230,17 @@ def _employed_on(day: datetime.date, department: Department | None, scope: Scope
 
 
 def roster(
-    *, day: datetime.date, department: Department | None = None, scope: Scope
+    *,
+    day: datetime.date,
+    department: Department | None = None,
+    scope: Scope,
+    codes: Collection[str] | None = None,
 ) -> QuerySet[Employee]:
-    """Everyone employed on `day` (in `department`), with that day's record if any."""
+    """Everyone employed on `day` (in `department`), with that day's record if any; only
+    the employees of `codes` when given (the rows of a posted roster page)."""
     employees = _employed_on(day, department, scope)
+    if codes is not None:
+        employees = employees.filter(employee_id__in=codes)
     return (
         employees.annotate(
             day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))

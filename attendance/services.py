@@ -57,7 +57,6 @@ def attendance_check(*, employee: Employee, day: datetime.date) -> None:
         )
 
 
-@transaction.atomic
 def attendance_mark(
     *,
     employee: Employee,
@@ -66,10 +65,24 @@ def attendance_mark(
     note: str = "",
     by=None,
 ) -> AttendanceRecord:
-    """Record one employee's attendance for a day that has no record yet."""
+    """Record one employee's attendance for a day that has no record yet.
+
+    The database's unique constraint is the check for "no record yet": the record is
+    inserted at once, and only if the database refuses it are all the model's rules
+    checked, to say why (usually: that day is already marked, and by whom). The insert
+    (with its audit entry) is the one write, so it is the transaction.
+    """
     attendance_check(employee=employee, day=day)
     record = AttendanceRecord(employee=employee, date=day, status=status, note=note, marked_by=by)
-    save_validated(record)
+    # The rules that need no query (a status, a note); the employee and user are loaded.
+    record.full_clean(
+        exclude=["employee", "marked_by"], validate_unique=False, validate_constraints=False
+    )
+    try:
+        with transaction.atomic():
+            record.save(force_insert=True)
+    except IntegrityError:
+        save_validated(record)  # names the record already there, or saves if it is gone
     return record
 
 

@@ -10,13 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import reswap, retarget
 
 from core import audit
 from core.db import deleted_meanwhile_is_404
-from core.exports import download
-from core.formats import format_day, format_day_range, format_month
+from core.formats import format_day, format_day_range
 from core.forms import add_service_errors
 from core.htmx import finish, render_page, render_partials, safe_next
 from core.pagination import filtered_page
@@ -37,7 +36,7 @@ from .forms import (
     RosterForm,
 )
 from .models import STATUS_CODES, AttendanceRecord, Holiday
-from .register import Register, export_table
+from .register import Register
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 Status = AttendanceRecord.Status
@@ -94,11 +93,13 @@ def employee_profile(request, code):
 @require_get_or_post
 @permission_required("attendance.add_attendancerecord", raise_exception=True)
 def roster(request):
-    """Show a day's roster; on POST save all its rows, or one (`only`), atomically."""
+    """Show a page of a day's roster; on POST save the page's rows, or one (`only`),
+    atomically."""
     is_post = request.method == "POST"
     if is_post and not request.user.has_perm("attendance.change_attendancerecord"):
         raise PermissionDenied
-    day_form = RosterDayForm(request.POST if is_post else request.GET, scope=request.scope)
+    data = request.POST if is_post else request.GET
+    day_form = RosterDayForm(data, scope=request.scope)
     if not day_form.is_valid():
         context = {"day_form": day_form, "employees": None}
         return render_page(
@@ -106,11 +107,21 @@ def roster(request):
         )
     day = day_form.cleaned_data["date"]
     department = day_form.cleaned_data["department"]
+    page_number = _page_number(data.get("page"))
     chosen, row_errors, form_errors = {}, {}, []
 
     if is_post:
-        roster_rows = selectors.roster(day=day, department=department, scope=request.scope)
-        employees = {e.employee_id: e for e in roster_rows}
+        # The rows posted are looked up on the whole day's roster, not on its page as it
+        # is now: a page saved after someone joined the roster ahead of it still saves.
+        employees = {
+            e.employee_id: e
+            for e in selectors.roster(
+                day=day,
+                department=department,
+                scope=request.scope,
+                codes=RosterForm.codes(request.POST),
+            )
+        }
         rows = RosterForm(request.POST, employees=employees)
         if not rows.is_valid():
             form_errors = rows.errors
@@ -138,18 +149,19 @@ def roster(request):
                 messages.success(request, _saved_message(day, result))
                 only = request.POST.get("only")
                 if not request.htmx:
-                    return redirect(_roster_url(day, department))
+                    return redirect(_roster_url(day, department, page_number))
                 if only:
                     return _render_row(request, day, department, only)
-                response = _render_roster(request, day_form, day, department)
-                response["HX-Push-Url"] = _roster_url(day, department)
-                return response
+                return _render_roster(
+                    request, day_form, day, department, page_number, push_url=True
+                )
 
     return _render_roster(
         request,
         day_form,
         day,
         department,
+        page_number,
         chosen=chosen,
         row_errors=row_errors,
         form_errors=form_errors,
@@ -157,9 +169,9 @@ def roster(request):
     )
 
 
-def _rows(request, day, department, *, chosen=None, row_errors=None) -> list:
+def _rows(employees, *, chosen=None, row_errors=None) -> list:
     """The roster's employees, each with what is saved, what to show and any refusal."""
-    employees = list(selectors.roster(day=day, department=department, scope=request.scope))
+    employees = list(employees)
     for employee in employees:
         code = employee.employee_id
         employee.seen = employee.status or ""
@@ -169,13 +181,27 @@ def _rows(request, day, department, *, chosen=None, row_errors=None) -> list:
 
 
 def _render_roster(
-    request, day_form, day, department, *, chosen=None, row_errors=None, form_errors=(), status=200
+    request,
+    day_form,
+    day,
+    department,
+    page_number=1,
+    *,
+    chosen=None,
+    row_errors=None,
+    form_errors=(),
+    status=200,
+    push_url=False,
 ):
     calendar = Calendar.between(day, day)
     counts = selectors.day_summary(day=day, department=department, scope=request.scope)
-    # A roster posts two fields a person: past ROSTER_MAX_ROWS its save could not arrive
-    # whole, so it is not shown at all (a department's is).
-    too_many = counts["total"] > settings.ROSTER_MAX_ROWS
+    # A page of the roster at a time, so that any roster shows, and saves, whatever its size.
+    paginator = Paginator(
+        selectors.roster(day=day, department=department, scope=request.scope),
+        settings.ROSTER_PER_PAGE,
+    )
+    paginator.count = counts["total"]  # counted with the day's figures: no second COUNT
+    page = paginator.get_page(page_number)
     context = {
         **ROSTER_CONTEXT,
         "day_form": day_form,
@@ -183,35 +209,62 @@ def _render_roster(
         "day_kind": calendar.kind(day),
         "holiday_name": calendar.holidays.get(day, ""),
         "department": department,
-        "employees": (
-            None
-            if too_many
-            else _rows(request, day, department, chosen=chosen, row_errors=row_errors)
-        ),
-        "too_many": too_many,
-        "roster_max": settings.ROSTER_MAX_ROWS,
+        "employees": _rows(page.object_list, chosen=chosen, row_errors=row_errors),
+        "page": page,
+        "page_links": _page_links(day, department, page),
         "counts": counts,
         "form_errors": form_errors,
     }
-    return render_page(request, ROSTER, context, partial="roster", status=status)
+    response = render_page(request, ROSTER, context, partial="roster", status=status)
+    if push_url:
+        response["HX-Push-Url"] = _roster_url(day, department, page.number)
+    return response
 
 
 def _render_row(request, day, department, code):
-    """One saved row and the day's new counts, for an htmx row save."""
-    employee = next(e for e in _rows(request, day, department) if e.employee_id == code)
+    """One saved row and the day's new counts, for an htmx row save: the row takes the
+    place of the one on the page (the save was posted by the whole form)."""
+    (employee,) = _rows(
+        selectors.roster(day=day, department=department, scope=request.scope, codes=[code])
+    )
     context = {
         **ROSTER_CONTEXT,
         "employee": employee,
+        "department": department,
         "counts": selectors.day_summary(day=day, department=department, scope=request.scope),
         "saved_row": True,
     }
-    return render_partials(request, ROSTER, ["row", "counts-oob"], context)
+    response = render_partials(request, ROSTER, ["row", "counts-oob"], context)
+    return reswap(retarget(response, f"#row-{code}"), "outerHTML")
 
 
-def _roster_url(day, department) -> str:
+def _page_number(value) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _page_links(day, department, page) -> dict[str, str]:
+    """The addresses of the pages around `page`, when the roster has more than one."""
+    if not page.has_other_pages():
+        return {}
+    links = {}
+    if page.has_previous():
+        links["first"] = _roster_url(day, department, 1)
+        links["previous"] = _roster_url(day, department, page.previous_page_number())
+    if page.has_next():
+        links["next"] = _roster_url(day, department, page.next_page_number())
+        links["last"] = _roster_url(day, department, page.paginator.num_pages)
+    return links
+
+
+def _roster_url(day, department, page: int = 1) -> str:
     query = {"date": day.isoformat()}
     if department is not None:
         query["department"] = department.pk
+    if page > 1:
+        query["page"] = page
     return f"{reverse('attendance:mark')}?{urlencode(query)}"
 
 
@@ -416,32 +469,14 @@ def attendance_export(request, fmt):
 @require_safe
 @permission_required("attendance.export_attendancerecord", raise_exception=True)
 def register_export(request, fmt):
-    """A whole month's register, for everyone matching the filter, as CSV or XLSX."""
+    """A whole month's register, for everyone matching the filter, as CSV or XLSX (a job,
+    when large)."""
     form = RegisterForm(request.GET, scope=request.scope)
     back = f"{reverse('attendance:register')}?{request.GET.urlencode()}"
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(back)
-    sheet = Register(
-        month=form.cleaned_data["month"],
-        department=form.cleaned_data["department"],
-        scope=request.scope,
-    )
-    header, rows = export_table(sheet)
-    name = f"attendance-{sheet.start:%Y-%m}"
-    if sheet.department is not None:
-        name += "-" + slugify(sheet.department.name)
-    return download(
-        request,
-        fmt,
-        model=AttendanceRecord,
-        back=back,
-        name=name,
-        title=format_month(sheet.start),
-        header=header,
-        rows=rows,
-        row_count=sheet.employees().count,
-    )
+    return export_or_start(request, fmt, name="register", model=AttendanceRecord, back=back)
 
 
 @require_get_or_post

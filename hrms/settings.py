@@ -79,9 +79,9 @@ INSTALLED_APPS = [
     "jobs",
     "employees",
     "attendance",
+    "imports",
     "dashboard",
     "activity",
-    "imports",
     "api",
     "demo",
 ]
@@ -141,7 +141,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Reuse SQLite's connections: closing one after each request folds its WAL back into the file.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "CONN_MAX_AGE", default=600 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 0
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the lock when their transaction starts, so two saves of the
@@ -324,10 +327,13 @@ API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
 # django-ninja's own reading of X-Forwarded-For is not used: client_ip() is.
 NINJA_NUM_PROXIES = 0
 
-# A roster posts two fields a person (the status chosen, the status seen): a roster of up
-# to ROSTER_MAX_ROWS people arrives whole; a larger one is not shown (the page asks for a
-# department), so no filled-in roster is ever refused for its size.
-ROSTER_MAX_ROWS = env.int("ROSTER_MAX_ROWS", default=10_000)
+# The roster shows at most ROSTER_PER_PAGE people a page (by name); a larger one, such as
+# every department of a big company, is split into pages, each its own form saving its own
+# rows. A roster POST carries two fields a person (the status chosen, the status seen):
+# one of up to ROSTER_MAX_ROWS people arrives whole, so a page always does, and so does a
+# whole department posted at once by a script.
+ROSTER_PER_PAGE = env.int("ROSTER_PER_PAGE", default=1_000)
+ROSTER_MAX_ROWS = max(env.int("ROSTER_MAX_ROWS", default=10_000), ROSTER_PER_PAGE)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2 * ROSTER_MAX_ROWS + 100
 
 # Imports: how much of a file one import reads (core/spreadsheets.py, docs/security.md).

@@ -12,9 +12,11 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect
 
+from accounts.scoping import Scope
 from core.exports import FORMATS, XLSX_MAX_ROWS, XLSX_TYPE, download, write_csv, write_xlsx
 
 from . import services
+from .models import Job
 from .registry import register
 from .runner import JobContext, JobFailed
 
@@ -63,13 +65,15 @@ def export_or_start(request, fmt: str, *, name: str, model, back: str) -> HttpRe
             rows=spec.rows,
             row_count=lambda: count,
         )
-    job = services.job_start(
-        kind=EXPORT,
-        title=f"Export {spec.what or spec.title.lower()} as {fmt.upper()} ({count:,} rows)",
+    job = export_start(
+        name=name,
+        fmt=fmt,
+        query=request.GET,
         by=request.user,
         scope=request.scope,
-        params={"export": name, "query": request.GET.urlencode(), "fmt": fmt, "back": back},
-        total=count,
+        back=back,
+        spec=spec,
+        count=count,
     )
     messages.info(
         request,
@@ -77,6 +81,32 @@ def export_or_start(request, fmt: str, *, name: str, model, back: str) -> HttpRe
         "here when it is ready.",
     )
     return redirect(job)
+
+
+def export_start(
+    *,
+    name: str,
+    fmt: str,
+    query: QueryDict,
+    by,
+    scope: Scope,
+    back: str = "",
+    spec: Export | None = None,
+    count: int | None = None,
+) -> Job:
+    """Start a job that writes the export `name` (filtered by `query`) as `fmt`."""
+    if fmt not in FORMATS or name not in BUILDERS:
+        raise ValueError(f"No export {name!r} as {fmt!r}.")
+    spec = spec or BUILDERS[name](scope=scope, query=query)
+    count = spec.row_count() if count is None else count
+    return services.job_start(
+        kind=EXPORT,
+        title=f"Export {spec.what or spec.title.lower()} as {fmt.upper()} ({count:,} rows)",
+        by=by,
+        scope=scope,
+        params={"export": name, "query": query.urlencode(), "fmt": fmt, "back": back},
+        total=count,
+    )
 
 
 @register(EXPORT)

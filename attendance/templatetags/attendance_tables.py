@@ -6,7 +6,7 @@ page 50 rows of 31 day cells; rendered by the template language they took two th
 their pages' time, and Django's escaping helpers most of the rest (docs/performance.md).
 These build the same markup with the standard library's `html.escape` (what Django's
 escaping uses underneath); the templates show where each goes:
-`{% roster_row employee statuses saved_row %}`, `{% register_cells row %}`.
+`{% roster_row employee statuses saved_row department %}`, `{% register_cells row %}`.
 """
 
 from html import escape
@@ -18,22 +18,14 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 ROW = (
-    '<tr id="row-{code}" class="roster-row{invalid}" data-seen="{seen}">'
-    '<td data-label="Employee" class="cell-title"><div><a href="{url}">{name}</a>'
-    '<span class="muted">{code} · {department}</span></div></td>'
-    '<td><fieldset class="status-picker" aria-label="Status of {name}"'
-    ' aria-describedby="roster-keys{described_by}">'
-    '<input type="hidden" name="seen_{code}" value="{seen}">{radios}</fieldset>'
-    "{unmarked}{errors}</td>"
-    '<td class="cell-actions"><button type="submit" class="button small row-save" name="only"'
-    ' value="{code}" hx-post="{mark_url}">Save<span class="visually-hidden"> {name}</span>'
-    "</button>{saved}</td></tr>"
+    '<tr id="row-{code}"{invalid}><th scope="row"><a href="{url}" id="name-{code}">{name}</a>'
+    "{unmarked} <small>{code}{department}</small></th>"
+    '<td><fieldset aria-labelledby="status-of name-{code}" aria-describedby="roster-keys'
+    '{described_by}"><input type="hidden" name="seen_{code}" value="{seen}">{radios}'
+    "</fieldset>{errors}</td><td>{saved}</td></tr>\n"
 )
-RADIO = (
-    '<label><input type="radio" name="status_{code}" value="{value}"{checked}>'
-    "<span>{label}</span></label>"
-)
-UNMARKED = '<span class="badge badge-unmarked">Not marked</span>'
+RADIO = '<label><input type="radio" name="status_{code}" value="{value}"{checked}>{label}</label>'
+UNMARKED = ' <span class="badge">Not marked</span>'
 SAVED = '<span class="saved-mark" role="status">Saved</span>'
 
 
@@ -47,7 +39,6 @@ def _per_page(context, statuses) -> dict:
     shared = context.render_context.get("roster_row")
     if shared is None:
         shared = context.render_context["roster_row"] = {
-            "mark_url": escape(reverse("attendance:mark")),
             "profile_url": escape(reverse("profiles:detail", args=[CODE_SLOT])),
             "statuses": [(escape(value), escape(str(label))) for value, label in statuses],
         }
@@ -55,9 +46,16 @@ def _per_page(context, statuses) -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def roster_row(context, employee, statuses, saved=False):
-    """One employee's row: name, the status picker (with what was seen, to detect a
-    concurrent change), a "Not marked" badge, refusals, and the one-row save button."""
+def roster_row(context, employee, statuses, saved=False, department=None):
+    """One employee's row: name (the row's header, which names its status picker), the
+    status picker (with what was seen, to detect a concurrent change), a "Not marked"
+    badge and refusals. The department is shown only on a roster of every department.
+
+    A page holds up to ROSTER_PER_PAGE rows: what each repeats is kept short, and what
+    they share is said once on the page (`status-of`, `roster-keys`) or styled through
+    the roster's table (app.css). A row's own Save button is added by app.js once the row
+    has changed: without JavaScript the whole page is saved at once.
+    """
     shared = _per_page(context, statuses)
     code = escape(employee.employee_id)
     radios = "".join(
@@ -76,16 +74,15 @@ def roster_row(context, employee, statuses, saved=False):
     return mark_safe(
         ROW.format(
             code=code,
-            invalid=" row-invalid" if employee.errors else "",
-            seen=escape(employee.seen),
+            invalid=' class="row-invalid"' if employee.errors else "",
             url=shared["profile_url"].replace(CODE_SLOT, code),
             name=escape(employee.full_name),
-            department=escape(employee.department_name),
-            described_by=f" error-{code}" if employee.errors else "",
-            radios=radios,
+            department="" if department else f" · {escape(employee.department_name)}",
             unmarked="" if employee.seen else UNMARKED,
+            described_by=f" error-{code}" if employee.errors else "",
+            seen=escape(employee.seen),
+            radios=radios,
             errors=errors,
-            mark_url=shared["mark_url"],
             saved=SAVED if saved else "",
         )
     )

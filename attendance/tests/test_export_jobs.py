@@ -91,3 +91,21 @@ def test_the_employee_directory_exports_as_a_job_too(client, admin_user):
     rows = read(job, client)
     assert rows[0][0] == "Code"
     assert len(rows) == 1 + 4
+
+
+def test_a_large_register_is_a_job_too(client, admin_user):
+    sales = DepartmentFactory(name="Sales")
+    for person in EmployeeFactory.create_batch(4, department=sales):
+        AttendanceRecordFactory(employee=person)
+    client.force_login(admin_user)
+    response = client.get(f"/attendance/register/export/csv/?department={sales.pk}")
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert job.title.startswith("Export the register of ")
+    assert job.title.endswith(", Sales as CSV (4 rows)")
+    work()
+    job.refresh_from_db()
+    assert job.result_name.endswith("-sales.csv")
+    rows = read(job, client)
+    assert rows[0][:3] == ["Code", "Employee", "Department"]
+    assert len(rows) == 1 + 4

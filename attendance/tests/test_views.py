@@ -161,6 +161,15 @@ class TestRosterPage:
         # roster, counts
         assert few == many == 9
 
+    def test_query_count_does_not_grow_with_pages(self, clerk, query_counts, settings):
+        settings.ROSTER_PER_PAGE = 10
+        few, many, response = query_counts(
+            ROSTER, EmployeeFactory.create_batch, few=5, more=45, data={"page": 3}
+        )
+        assert response.context["page"].number == 3
+        assert len(response.context["employees"]) == 10
+        assert few == many == 9  # the page's count is the day's total, counted once
+
 
 class TestSaveRoster:
     def test_saves_every_row_in_one_post(self, client, clerk):
@@ -213,18 +222,86 @@ class TestSaveRoster:
         assert response.status_code == 302
         assert AttendanceRecord.objects.count() == 510
 
-    def test_a_roster_too_large_to_save_in_one_post_is_not_shown(self, client, clerk, settings):
-        settings.ROSTER_MAX_ROWS = 3
+    def test_a_roster_larger_than_a_page_is_split_into_pages(self, client, clerk, settings):
+        settings.ROSTER_PER_PAGE = 2
         sales = DepartmentFactory(name="Sales")
-        EmployeeFactory.create_batch(2, department=sales)
-        EmployeeFactory.create_batch(2)
+        for code, name in [("E1", "Amy"), ("E2", "Ben"), ("E3", "Cat"), ("E4", "Dan")]:
+            EmployeeFactory(employee_id=code, full_name=name, department=sales)
+        EmployeeFactory(employee_id="E5", full_name="Eve")
         response = client.get(ROSTER)
-        assertContains(response, "4 people are employed on")
-        assertContains(response, "Choose a department to mark them.")
-        assertNotContains(response, 'id="roster-form"')
-        response = client.get(ROSTER, {"department": sales.pk})
-        assertContains(response, 'id="roster-form"')
-        assertContains(response, "2 employees")
+        assert [e.employee_id for e in response.context["employees"]] == ["E1", "E2"]
+        assertContains(response, " · 5 employees</p>")
+        assertContains(response, "Page 1 of 3: people 1–2 of 5")
+        assertContains(response, f'href="{ROSTER}?date={today().isoformat()}&amp;page=2"')
+        assertContains(response, 'name="page" value="1"')
+        assert response.context["counts"]["not_marked"] == 5  # the whole day, every page
+
+        response = client.get(ROSTER, {"page": 3})
+        assert [e.employee_id for e in response.context["employees"]] == ["E5"]
+        assert client.get(ROSTER, {"page": 99}).context["page"].number == 3
+        assert client.get(ROSTER, {"page": "x"}).context["page"].number == 1
+        response = client.get(ROSTER, {"department": sales.pk, "page": 2})
+        assert [e.employee_id for e in response.context["employees"]] == ["E3", "E4"]
+        previous = f"{ROSTER}?date={today().isoformat()}&amp;department={sales.pk}"
+        assertContains(response, f'href="{previous}" class="button small" rel="prev"')
+
+    def test_a_single_page_has_no_page_links(self, client, clerk):
+        EmployeeFactory()
+        assertNotContains(client.get(ROSTER), "Pages of the roster")
+
+    def test_each_page_saves_its_own_rows_and_keeps_the_others(self, client, clerk, settings):
+        settings.ROSTER_PER_PAGE = 2
+        for code, name in [("E1", "Amy"), ("E2", "Ben"), ("E3", "Cat")]:
+            EmployeeFactory(employee_id=code, full_name=name)
+        response = client.post(
+            ROSTER, roster_post(today(), {"E3": ("absent", "")}, page="2"), follow=True
+        )
+        assertRedirects(response, f"{ROSTER}?date={today().isoformat()}&page=2")
+        assertContains(response, 'name="status_E3" value="absent" checked')
+        response = client.post(
+            ROSTER, roster_post(today(), {"E1": ("present", ""), "E2": ("wfh", "")}, page="1")
+        )
+        assertRedirects(response, f"{ROSTER}?date={today().isoformat()}")
+        assert dict(AttendanceRecord.objects.values_list("employee__employee_id", "status")) == {
+            "E1": "present",
+            "E2": "wfh",
+            "E3": "absent",
+        }
+
+    def test_marking_a_page_unmarked_as_present_fills_that_page_only(self, client, clerk, settings):
+        settings.ROSTER_PER_PAGE = 1
+        EmployeeFactory(employee_id="E1", full_name="Amy")
+        EmployeeFactory(employee_id="E2", full_name="Ben")
+        data = roster_post(today(), {"E2": ("", "")}, page="2", fill="present")
+        response = client.post(ROSTER, data)
+        assertContains(response, "Set 1 unmarked row to Present.")
+        assertContains(response, 'name="status_E2" value="present" checked')
+        assert [e.employee_id for e in response.context["employees"]] == ["E2"]
+        assert not AttendanceRecord.objects.exists()
+
+    def test_a_page_still_saves_after_someone_joined_ahead_of_it(self, client, clerk, settings):
+        """The rows posted are checked against the whole day's roster, not the page as it
+        is now: a newcomer sorted ahead moves a row to the next page, and it still saves."""
+        settings.ROSTER_PER_PAGE = 2
+        EmployeeFactory(employee_id="E2", full_name="Ben")
+        EmployeeFactory(employee_id="E3", full_name="Cat")
+        EmployeeFactory(employee_id="E1", full_name="Amy")  # joined since the page loaded
+        data = roster_post(today(), {"E2": ("present", ""), "E3": ("present", "")}, page="1")
+        assertRedirects(client.post(ROSTER, data), f"{ROSTER}?date={today().isoformat()}")
+        assert AttendanceRecord.objects.count() == 2
+
+    def test_htmx_save_of_a_page_returns_that_page(self, client, clerk, htmx_headers, settings):
+        settings.ROSTER_PER_PAGE = 1
+        EmployeeFactory(employee_id="E1", full_name="Amy")
+        EmployeeFactory(employee_id="E2", full_name="Ben")
+        response = client.post(
+            ROSTER,
+            roster_post(today(), {"E2": ("present", "")}, page="2"),
+            headers=htmx_headers("http://testserver/attendance/mark/?page=2"),
+        )
+        assert response["HX-Push-Url"] == f"{ROSTER}?date={today().isoformat()}&page=2"
+        assert 'name="seen_E2" value="present"' in response.content.decode()
+        assert "seen_E1" not in response.content.decode()
 
     def test_one_bad_row_saves_nothing_and_is_pointed_out(self, client, clerk):
         EmployeeFactory(employee_id="E1", full_name="Amy Active", date_joined=days_ago(30))
@@ -322,6 +399,8 @@ class TestSaveRoster:
         )
         html = response.content.decode()
         assert html.lstrip().startswith('<tr id="row-E1"')
+        # The whole form posted it: the answer takes the place of the row alone.
+        assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#row-E1", "outerHTML")
         assert 'name="status_E1" value="present" checked' in html
         assert 'id="roster-counts" class="counts" hx-swap-oob="true"' in html
         assert "Saved attendance for" in html

@@ -33,6 +33,20 @@ API_RULES = {
     ("api:today", "GET"): READ,
     ("api:update_attendance", "PUT"): MARK,
     ("api:delete_attendance", "DELETE"): MARK,
+    ("api:me", "GET"): READ,
+    # Background jobs. The import and job used are hr's; only its starter (and an HR admin
+    # who sees every department, which hr is) reaches them.
+    ("api:start_import_employees", "POST"): HR,
+    ("api:start_import_attendance", "POST"): HR,
+    ("api:get_import", "GET"): "401 404 404 ok 404",
+    ("api:confirm_import", "POST"): "401 404 404 ok 404",
+    ("api:start_export_employees", "POST"): HR,
+    ("api:start_export_attendance", "POST"): MARK,
+    ("api:start_export_register", "POST"): MARK,
+    ("api:list_jobs", "GET"): READ,
+    ("api:get_job", "GET"): "401 404 404 ok 404",
+    ("api:cancel_job", "POST"): "401 404 404 ok 404",
+    ("api:job_result", "GET"): "401 404 404 ok 404",
 }
 # Each operation answers under both forms of its path (name_ is the other form).
 API_RULES.update(
@@ -57,6 +71,10 @@ def url_for(name, world, which="in"):
         kwargs["employee_id"] = objects["employee"].pk
     if "<record_id>" in route:
         kwargs["record_id"] = objects["record"].pk
+    if "<import_id>" in route:
+        kwargs["import_id"] = world["batch"].pk
+    if "<job_id>" in route:
+        kwargs["job_id"] = world["job"].pk
     return reverse(name, kwargs=kwargs)
 
 

@@ -185,23 +185,69 @@
 
   document.addEventListener("close-modal", closeModal);
 
-  // The roster: keys pick a status, changed rows are marked until saved,
-  // "mark all unmarked as Present" works without a round trip.
+  // The roster: keys pick a status, changed rows are marked until saved (each with a
+  // Save button of its own), "mark all unmarked as Present" works without a round trip.
   function rosterRow(element) {
-    return element.closest && element.closest(".roster-row");
+    return element.closest && element.closest("[data-roster] tbody tr");
+  }
+
+  function rosterCode(row) {
+    return row.querySelector("input[type=hidden]").name.slice("seen_".length);
+  }
+
+  // A changed row gets a button saving it alone: it posts the whole form with
+  // only=<code>, and the answer takes the row's place. Rows without a change have none,
+  // so a page of a thousand rows does not carry a thousand buttons. (A plain button, not
+  // a submit button: a form of thousands of fields looks for its default button again
+  // whenever a submit button is added, and marking a whole page took most of a second.)
+  function rowSave(row, dirty) {
+    var cell = row.lastElementChild;
+    var button = cell.querySelector("[data-save-row]");
+    if (dirty && !button) {
+      var name = row.querySelector("th a");
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "button small";
+      button.setAttribute("data-save-row", "");
+      button.setAttribute("aria-label", "Save " + (name ? name.textContent : rosterCode(row)));
+      button.textContent = "Save";
+      cell.replaceChildren(button);
+    } else if (!dirty && button) {
+      button.remove();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-save-row]");
+    if (!button) return;
+    var row = rosterRow(button);
+    var form = row.closest("[data-roster]");
+    htmx.ajax("POST", form.getAttribute("action"), {
+      source: form,
+      values: { only: rosterCode(row) },
+      target: row,
+      swap: "outerHTML",
+    });
+  });
+
+  function markDirty(row) {
+    var checked = row.querySelector("input[type=radio]:checked");
+    var dirty = Boolean(checked && checked.value !== row.querySelector("input[type=hidden]").value);
+    if (dirty) row.setAttribute("data-dirty", "");
+    else row.removeAttribute("data-dirty");
+    rowSave(row, dirty);
+  }
+
+  function countUnsaved(form) {
+    var note = form && form.querySelector("[data-unsaved]");
+    if (!note) return;
+    var count = form.querySelectorAll("tbody tr[data-dirty]").length;
+    note.textContent = count ? count + (count === 1 ? " unsaved change" : " unsaved changes") : "";
   }
 
   function updateDirty(row) {
-    var checked = row.querySelector("input[type=radio]:checked");
-    var dirty = checked && checked.value !== row.dataset.seen;
-    if (dirty) row.setAttribute("data-dirty", "");
-    else row.removeAttribute("data-dirty");
-    var form = row.closest("[data-roster]");
-    var note = form && form.querySelector("[data-unsaved]");
-    if (note) {
-      var count = form.querySelectorAll(".roster-row[data-dirty]").length;
-      note.textContent = count ? count + (count === 1 ? " unsaved change" : " unsaved changes") : "";
-    }
+    markDirty(row);
+    countUnsaved(row.closest("[data-roster]"));
   }
 
   document.addEventListener("change", function (event) {
@@ -209,12 +255,12 @@
     if (row) updateDirty(row);
   });
 
-  // A row saved in place comes back with its Save button hidden again: keep the
-  // keyboard user's place on the row's status rather than losing the focus to the page,
-  // and count the roster's unsaved changes again.
+  // A row saved in place comes back without its Save button: keep the keyboard user's
+  // place on the row's status rather than losing the focus to the page, and count the
+  // roster's unsaved changes again.
   document.addEventListener("htmx:afterSettle", function (event) {
     var row = event.target;
-    if (!row.matches || !row.matches(".roster-row")) return;
+    if (!row.matches || !row.matches("[data-roster] tbody tr")) return;
     updateDirty(row);
     if (document.activeElement !== document.body) return;
     var status = row.querySelector("input[type=radio]:checked") || row.querySelector("input[type=radio]");
@@ -247,21 +293,22 @@
     var form = fill.closest("[data-roster]");
     var value = fill.getAttribute("data-fill-unmarked");
     var filled = 0;
-    form.querySelectorAll(".roster-row").forEach(function (row) {
+    form.querySelectorAll("tbody tr").forEach(function (row) {
       if (row.querySelector("input[type=radio]:checked")) return;
       var option = row.querySelector('input[type=radio][value="' + value + '"]');
       if (option) {
         option.checked = true;
-        updateDirty(row);
+        markDirty(row);
         filled += 1;
       }
     });
+    countUnsaved(form);
     var live = document.getElementById("live-status");
     if (live) live.textContent = "Set " + filled + " unmarked rows to Present. Save to keep them.";
   });
 
   window.addEventListener("beforeunload", function (event) {
-    if (document.querySelector(".roster-row[data-dirty]") && !window.hrmsSubmitting) {
+    if (document.querySelector("[data-roster] tr[data-dirty]") && !window.hrmsSubmitting) {
       event.preventDefault();
     }
   });

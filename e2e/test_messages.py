@@ -8,7 +8,9 @@ from .helpers import log_in, open_dialog
 OVERLAPS = """(message) => {
   const box = message.getBoundingClientRect();
   const controls = [...document.querySelectorAll("a[href], button, input, select, textarea")]
-    .filter((el) => !message.contains(el) && el.getBoundingClientRect().width > 0);
+    .filter((el) => !message.contains(el) && el.getBoundingClientRect().width > 0)
+    // Not what a closed menu holds: laid out, perhaps, but not shown.
+    .filter((el) => el.checkVisibility({ visibilityProperty: true, opacityProperty: true }));
   return controls.filter((el) => {
     const r = el.getBoundingClientRect();
     return r.left < box.right && r.right > box.left && r.top < box.bottom && r.bottom > box.top;

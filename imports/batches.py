@@ -49,11 +49,9 @@ def import_confirm(*, batch: ImportBatch, by, scope: Scope) -> Job:
     often. Refuses a file not checked, or checked with problems."""
     importer = IMPORTERS[batch.kind]
     with transaction.atomic():
-        batch = (
-            ImportBatch.objects.select_for_update()
-            .select_related("preview_job", "confirm_job")
-            .get(pk=batch.pk)
-        )
+        # Locked alone, and its jobs read after the lock: a row joined in the locking
+        # query would be read as it was before another confirmation's commit.
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.confirm_job is not None and batch.confirm_job.state != Job.State.FAILED:
             raise ValidationError(already_message(batch.confirm_job), code="already")
         check = batch.preview_job

@@ -478,7 +478,8 @@ class TestDocs:
         assert "<code>Authorization: Bearer &lt;token&gt;</code>" in create
         assert '<code>employee_id</code> <span class="required-note">required</span>' in create
         assert "&quot;employee_id&quot;: &quot;EMP001&quot;" in create  # the example body
-        assert '<a class="type-link" href="#schema-EmployeeOut"><code>EmployeeOut</code></a>' in create
+        link = '<a class="type-link" href="#schema-EmployeeOut"><code>EmployeeOut</code></a>'
+        assert link in create
         assert "<code>409</code>" in create
         listing = html.split('id="api_endpoints_list_attendance"')[1].split("</article>")[0]
         for name in ("employee_id", "start_date", "end_date", "status", "skip", "limit"):

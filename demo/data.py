@@ -1,12 +1,16 @@
 """Demo data: realistic departments and employees, reproducible from a seed."""
 
 import datetime
+import operator
 import random
 import re
+import struct
+from contextlib import contextmanager
 
 from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
+from psycopg.copy import QueuedLibpqWriter
 
 from attendance.calendar import last_working_days
 from attendance.models import AttendanceRecord
@@ -112,44 +116,152 @@ def create_demo_data(
 def _create_demo_attendance(people, *, days: int, rng: random.Random, today) -> None:
     """Mark the last `days` working days before today for whoever worked on each.
 
-    Written straight to the table in large batches (COPY on PostgreSQL), so a year
-    of a 10,000-person company takes seconds, not minutes. Demo data has no history.
+    Written straight to the table, day by day as people would have marked it: a year of a
+    100,000-person company (23 million records) takes minutes. Demo data has no history.
     """
-    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
-    working = last_working_days(days, until=today - datetime.timedelta(days=1)) if days else []
-    now = timezone.now()
-    to_db = Employee._meta.pk.get_db_prep_value
-    spans = [
-        (to_db(person.pk, connection), person.date_joined, person.date_left or today)
+    working = last_working_days(days, until=today - datetime.timedelta(days=1))
+    employment = [
+        (person.pk, person.date_joined, person.date_left or today)
         for person in people
         if person.is_active or person.date_left
     ]
-    rows = []
+    write = _copy_attendance if connection.vendor == "postgresql" else _insert_attendance
+    write(employment, working=working, rng=rng, now=timezone.now())
+
+
+def _marked_days(employment, *, working, rng: random.Random):
+    """Yield each working day, the keys of the `employment` spans ((key, joined, left))
+    that cover it, and a status for each of them drawn by STATUS_WEIGHTS."""
+    statuses, weights = [status.value for status in STATUS_WEIGHTS], list(STATUS_WEIGHTS.values())
     for day in working:
-        employed = [pk for pk, joined, left in spans if joined <= day <= left]
-        chosen = rng.choices(statuses, weights, k=len(employed))
-        for pk, status in zip(employed, chosen, strict=True):
-            rows.append((pk, day, status, "", None, now, now))
-        if len(rows) >= 50_000:
-            _insert_attendance(rows)
-            rows = []
-    _insert_attendance(rows)
+        employed = [key for key, joined, left in employment if joined <= day <= left]
+        yield day, employed, rng.choices(statuses, weights, k=len(employed))
 
 
 ATTENDANCE_COLUMNS = "employee_id, date, status, note, marked_by_id, created_at, updated_at"
 
+# PostgreSQL's binary COPY format: a header; each row as its number of fields, then each
+# field as its length and bytes (length -1: NULL); a trailer. Dates count days and
+# timestamps microseconds from 2000-01-01 (UTC).
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+COPY_TRAILER = struct.pack("!h", -1)
+COPY_NULL = struct.pack("!i", -1)
+COPY_EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
-def _insert_attendance(rows: list[tuple]) -> None:
-    if not rows:
+
+def _binary(value: bytes) -> bytes:
+    return struct.pack("!i", len(value)) + value
+
+
+def _copy_attendance(employment, *, working, rng: random.Random, now) -> None:
+    """COPY the records in PostgreSQL's binary format (nothing for the server to parse),
+    a day's rows as one block, each row the employee's bytes and that day's bytes for its
+    status. A worker thread sends each block while the next one is built.
+
+    A table that starts empty is loaded without its indexes (`_indexes_built_after`).
+    """
+    table = connection.ops.quote_name(AttendanceRecord._meta.db_table)
+    row_start = struct.pack("!h", 7)
+    employment = [(row_start + _binary(pk.bytes), *span) for pk, *span in employment]
+    stamp = _binary(struct.pack("!q", (now - COPY_EPOCH) // datetime.timedelta(microseconds=1)))
+    with connection.cursor() as cursor, _indexes_built_after(AttendanceRecord):
+        raw = cursor.cursor
+        sql = f"COPY {table} ({ATTENDANCE_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+        with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+            copy.write(COPY_HEADER)
+            for day, employed, statuses in _marked_days(employment, working=working, rng=rng):
+                date = _binary(struct.pack("!i", (day - COPY_EPOCH.date()).days))
+                # After the employee: the day, the status, an empty note, nobody marked it
+                # (NULL), created and updated now.
+                rest = {
+                    status: date + _binary(status.encode()) + _binary(b"") + COPY_NULL + stamp * 2
+                    for status in Status.values
+                }
+                copy.write(b"".join(map(operator.add, employed, map(rest.__getitem__, statuses))))
+            copy.write(COPY_TRAILER)
+
+
+def _insert_attendance(employment, *, working, rng: random.Random, now) -> None:
+    """INSERT the records, a day at a time (SQLite).
+
+    The unique index on (employee, day) still grows in random order, so SQLite gets a page
+    cache that holds it (256 MB instead of 2 MB) rather than write pages out and read them
+    back all the time.
+    """
+    table = connection.ops.quote_name(AttendanceRecord._meta.db_table)
+    sql = f"INSERT INTO {table} ({ATTENDANCE_COLUMNS}) VALUES (%s, %s, %s, '', NULL, %s, %s)"
+    to_db = Employee._meta.pk.get_db_prep_value
+    employment = [(to_db(pk, connection), *span) for pk, *span in employment]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor, _indexes_built_after(AttendanceRecord):
+        cursor.execute("PRAGMA cache_size")
+        (cache_size,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -262144")  # negative: in KiB
+        try:
+            for day, employed, statuses in _marked_days(employment, working=working, rng=rng):
+                date = connection.ops.adapt_datefield_value(day)
+                rows = zip(employed, statuses, strict=True)
+                cursor.executemany(sql, [(pk, date, status, stamp, stamp) for pk, status in rows])
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {cache_size}")
+
+
+@contextmanager
+def _indexes_built_after(model):
+    """Load an empty table without its secondary indexes (and on PostgreSQL its unique and
+    foreign-key constraints), then build them back exactly as they were.
+
+    An index built from all the rows at once is much faster than one updated row by row
+    (the employee indexes are in random order: ids are UUIDs), and a foreign key added to
+    a full table is checked with one join instead of once per row. All of it happens in
+    the caller's transaction: a failure undoes the dropping too, and other connections
+    wait for the table until the commit. A table that has rows keeps its indexes.
+    """
+    if model._base_manager.exists():
+        yield
         return
-    table = AttendanceRecord._meta.db_table
     with connection.cursor() as cursor:
+        statements = _index_statements(cursor, model._meta.db_table)
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({ATTENDANCE_COLUMNS}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * 7)
-            cursor.executemany(
-                f"INSERT INTO {table} ({ATTENDANCE_COLUMNS}) VALUES ({placeholders})", rows
-            )
+            # Check the rows written so far in this transaction (the employees' foreign
+            # keys) now: PostgreSQL alters no table that has checks still waiting.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for drop, _ in statements:
+            cursor.execute(drop)
+    yield
+    with connection.cursor() as cursor:
+        for _, create in statements:
+            cursor.execute(create)
+
+
+def _index_statements(cursor, table: str) -> list[tuple[str, str]]:
+    """Drop and create again each secondary index of `table` and, on PostgreSQL, each
+    unique and foreign-key constraint (SQLite's are part of the table)."""
+    quote = connection.ops.quote_name
+    if connection.vendor == "sqlite":
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL ORDER BY name",
+            [table],
+        )
+        return [(f"DROP INDEX {quote(name)}", create) for name, create in cursor.fetchall()]
+    cursor.execute(
+        "SELECT 'DROP INDEX ' || indexrelid::regclass, pg_get_indexdef(indexrelid) FROM pg_index"
+        " WHERE indrelid = %(table)s::regclass AND indexrelid NOT IN"
+        " (SELECT conindid FROM pg_constraint WHERE conrelid = %(table)s::regclass)"
+        " ORDER BY 1",
+        {"table": quote(table)},
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY conname",
+        [quote(table)],
+    )
+    alter = f"ALTER TABLE {quote(table)}"
+    constraints = [
+        (f"{alter} DROP CONSTRAINT {quote(name)}", f"{alter} ADD CONSTRAINT {quote(name)} {rule}")
+        for name, rule in cursor.fetchall()
+    ]
+    return indexes + constraints

@@ -1,12 +1,18 @@
 """Demo data and the first-run set-up of `make run`."""
 
+import collections
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from attendance.calendar import last_working_days
 from attendance.models import AttendanceRecord
 from attendance.services import attendance_check
+from attendance.tests.factories import AttendanceRecordFactory
 from employees.models import Department, Employee
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +40,52 @@ class TestSeedDemo:
         call_command("seed_demo", employees=5, seed=7)
         second = list(Employee.objects.order_by("employee_id").values_list("full_name", flat=True))
         assert first == second
+
+    def test_marks_everyone_employed_on_each_working_day(self):
+        call_command("seed_demo", employees=60, departments=3, days=20, seed=2)
+        working = last_working_days(20, until=timezone.localdate() - datetime.timedelta(days=1))
+        marked = collections.Counter(AttendanceRecord.objects.values_list("date", flat=True))
+        assert marked == {
+            day: Employee.objects.employed_on(day).count() for day in working
+        }  # one record per person per day, none before joining or after leaving
+        statuses = collections.Counter(AttendanceRecord.objects.values_list("status", flat=True))
+        assert set(statuses) == set(AttendanceRecord.Status.values)
+        assert 0.7 < statuses["present"] / marked.total() < 0.9
+
+    def test_same_seed_gives_the_same_attendance(self):
+        def seeded():
+            with transaction.atomic():
+                call_command("seed_demo", employees=30, departments=3, days=15, seed=5)
+                records = list(
+                    AttendanceRecord.objects.order_by("employee__employee_id", "date").values_list(
+                        "employee__employee_id", "date", "status"
+                    )
+                )
+                transaction.set_rollback(True)
+            return records
+
+        first = seeded()
+        assert first
+        assert seeded() == first
+
+    def test_puts_back_every_index_and_constraint(self):
+        table = AttendanceRecord._meta.db_table
+        with connection.cursor() as cursor:
+            before = connection.introspection.get_constraints(cursor, table)
+        call_command("seed_demo", employees=20, departments=2, days=5)
+        with connection.cursor() as cursor:
+            assert connection.introspection.get_constraints(cursor, table) == before
+        record = AttendanceRecord.objects.first()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AttendanceRecord.objects.create(
+                employee=record.employee, date=record.date, status=record.status
+            )
+
+    def test_adds_to_a_table_that_has_records(self):
+        kept = AttendanceRecordFactory()
+        call_command("seed_demo", employees=20, departments=2, days=5, force=True)
+        assert AttendanceRecord.objects.filter(pk=kept.pk).exists()
+        assert AttendanceRecord.objects.count() > 1
 
     def test_refuses_a_database_that_has_employees(self):
         call_command("seed_demo", employees=1)

@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, File, Form, NinjaAPI, Path, Query, Router, Schema, UploadedFile
@@ -43,7 +43,7 @@ from jobs import files as job_files
 from jobs import selectors as jobs_selectors
 from jobs import services as jobs_services
 from jobs.exports import export_start
-from jobs.models import Job, JobFile
+from jobs.models import Job
 
 from . import schemas
 from . import selectors as api_selectors
@@ -717,11 +717,7 @@ def job_result(request, job_id: uuid.UUID):
         raise HttpError(404, "This job has no file.")
     if job.expires_at is None or job.expires_at <= timezone.now():
         raise HttpError(410, "The file was kept for a while and has been deleted.")
-    response = StreamingHttpResponse(
-        job_files.read_chunks(job, JobFile.Role.RESULT), content_type=job.result_type
-    )
-    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
-    return response
+    return job_files.result_response(job)
 
 
 api.add_router("/employees", employees.router)

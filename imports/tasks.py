@@ -5,7 +5,6 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import log_event
@@ -117,7 +116,3 @@ def _save_error_report(context: JobContext, batch: ImportBatch, report: ImportRe
         content_type="text/csv; charset=utf-8",
         stream=io.BytesIO(text.getvalue().encode()),
     )
-
-
-def preview_url(batch: ImportBatch) -> str:
-    return reverse("imports:preview", args=[batch.pk])

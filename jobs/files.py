@@ -7,6 +7,8 @@ one chunk however large the file.
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from django.http import StreamingHttpResponse
+
 from .models import Job, JobFile
 
 CHUNK_BYTES = 1024 * 1024
@@ -42,3 +44,12 @@ def read_chunks(job: Job, role: str) -> Iterator[bytes]:
 
 def read_bytes(job: Job, role: str) -> bytes:
     return b"".join(read_chunks(job, role))
+
+
+def result_response(job: Job) -> StreamingHttpResponse:
+    """The job's result file as a download, streamed a chunk at a time."""
+    response = StreamingHttpResponse(
+        read_chunks(job, JobFile.Role.RESULT), content_type=job.result_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    return response

@@ -4,7 +4,6 @@ result to download, cancel; and the list of recent jobs."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -13,7 +12,7 @@ from core.audit import log_event
 from core.htmx import render_page
 
 from . import files, selectors, services
-from .models import Job, JobFile
+from .models import Job
 from .registry import KINDS
 
 PER_PAGE = 25
@@ -64,10 +63,7 @@ def job_download(request, pk):
         context = {"job": job}
         return render(request, "jobs/job_gone.html", context, status=410 if job.expires_at else 404)
     log_event(model=Job, what=f"Downloaded {job.result_name} ({job.title})", actor=request.user)
-    response = StreamingHttpResponse(
-        files.read_chunks(job, JobFile.Role.RESULT), content_type=job.result_type
-    )
-    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    response = files.result_response(job)
     response["Content-Length"] = str(job.result_size)
     return response
 

@@ -321,8 +321,8 @@ def list_employees(request, filters: Query[EmployeeFilters]):
 def dashboard_stats(request):
     """The dashboard's figures: employees, departments, today's attendance, the rate."""
     scope, today = request.scope, timezone.localdate()
-    _, figures = attendance_selectors.today_summary(day=today, scope=scope)
-    departments = list(employee_selectors.department_list(scope=scope))
+    day = attendance_selectors.day_overview(day=today, scope=scope, names=0)
+    figures, departments = day.figures, day.departments
     window = attendance_selectors.rate_window(until=today)
     return {
         "total_employees": sum(d.active_count for d in departments),

@@ -20,7 +20,8 @@ from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
 from accounts.scoping import Scope
-from employees.models import Department, Employee
+from employees.models import Department, Employee, employed_between
+from employees.selectors import department_list
 
 from .calendar import HOLIDAY, WEEKLY_OFF, WORKING, Calendar, days, last_working_days, month_bounds
 from .models import STATUS_CODES, AttendanceRecord
@@ -274,14 +275,88 @@ def day_summary(*, day: datetime.date, department: Department | None = None, sco
     return figures
 
 
-def today_summary(*, day: datetime.date, scope: Scope) -> tuple[str, dict]:
-    """The dashboard's day: its kind (working, weekly off, holiday) and its figures. On a
-    day off nobody is expected, so nobody counts as not marked."""
+@dataclass(frozen=True)
+class DayOverview:
+    """A day at a glance, for the dashboard and the API: its kind (working, weekly off,
+    holiday); its figures (as `day_summary`'s); the departments, each with its employees
+    (`employee_count`, `active_count`, `employed` that day); and who is not marked yet
+    (`unmarked`: a few names, how many in each department, the total; None on a day off,
+    when nobody is expected)."""
+
+    kind: str
+    figures: dict
+    departments: list[Department]
+    unmarked: dict | None
+
+
+def day_overview(*, day: datetime.date, scope: Scope, names: int = 10) -> DayOverview:
+    """The day at a glance in three queries, whatever the number of employees: each
+    department's employees, the day's records counted per department, and the first few
+    names of those not marked (none when everyone is). The morning, before anyone is
+    marked, costs the least: the day's records are read from the index of days."""
     kind = Calendar.between(day, day).kind(day)
-    figures = day_summary(day=day, scope=scope)
-    if kind != WORKING:
-        figures["not_marked"] = 0
-    return kind, figures
+    departments = list(
+        department_list(scope=scope).annotate(
+            employed=Count("employees", filter=employed_between(day, day, "employees__"))
+        )
+    )
+    attended, counted = rate_parts()
+    records = scope.limit(
+        AttendanceRecord.objects.filter(employed_between(day, day, "employee__"), date=day),
+        "employee__department",
+    )
+    per_department = {
+        row.pop("employee__department_id"): row
+        for row in records.order_by()
+        .values("employee__department_id")
+        .annotate(
+            marked=Count("pk"),
+            attended=attended,
+            counted=counted,
+            **{status.value: Count("pk", filter=Q(status=status)) for status in Status},
+        )
+    }
+    rows = per_department.values()
+    figures = {key: sum(row[key] for row in rows) for key in ["marked", *Status.values]}
+    figures["total"] = sum(department.employed for department in departments)
+    figures["rate"] = rate_of(sum(r["attended"] for r in rows), sum(r["counted"] for r in rows))
+    figures["not_marked"] = figures["total"] - figures["marked"] if kind == WORKING else 0
+    unmarked = None
+    if kind == WORKING:
+        by_department = [
+            {
+                "department_id": department.pk,
+                "department__name": department.name,
+                "count": department.employed
+                - per_department.get(department.pk, {}).get("marked", 0),
+            }
+            for department in departments
+        ]
+        by_department = [row for row in by_department if row["count"] > 0]
+        unmarked = {
+            "some": _first_unmarked(
+                day, scope, [row["department_id"] for row in by_department], names
+            ),
+            "by_department": by_department,
+            "total": figures["not_marked"],
+        }
+    return DayOverview(kind=kind, figures=figures, departments=departments, unmarked=unmarked)
+
+
+def _first_unmarked(day, scope: Scope, department_ids: list[int], limit: int) -> list[Employee]:
+    """The first people by name with no record on `day`. "Not among the day's records" (a
+    hashed list on PostgreSQL) along the index of names stops at the first few in the
+    morning, and costs one pass over the names when only a few are left."""
+    if not department_ids or not limit:
+        return []
+    marked = AttendanceRecord.objects.filter(date=day).values("employee_id")
+    return list(
+        _employed_on(day, None, scope)
+        .filter(department_id__in=department_ids)
+        .exclude(pk__in=marked)
+        .select_related("department")
+        .order_by("full_name", "employee_id")[:limit]
+    )
 
 
 # The overall attendance rate (the dashboard's and the API's) covers this many working
@@ -376,41 +451,3 @@ def daily_rates(
     """The rate of each of the given days (None for a day with nothing that counts)."""
     figures = _day_figures(days, scope)
     return [(day, rate_of(*figures[day])) for day in days]
-
-
-def unmarked(*, day: datetime.date, scope: Scope, limit: int = 10) -> dict:
-    """Who has no record on `day`: a few names, and how many in each department.
-
-    The counts are everyone employed less everyone marked, department by department: two
-    grouped counts, rather than a search for each person's record, which costs the most
-    in the morning, when nobody is marked yet.
-    """
-    employed = _employed_on(day, None, scope)
-    staff = (
-        employed.values("department_id", "department__name")
-        .annotate(count=Count("pk"))
-        .order_by("department__name")
-    )
-    marked = dict(
-        AttendanceRecord.objects.filter(date=day, employee__in=employed.values("pk"))
-        .values_list("employee__department_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    by_department = [
-        {**row, "count": row["count"] - marked.get(row["department_id"], 0)} for row in staff
-    ]
-    by_department = [row for row in by_department if row["count"] > 0]
-    some = (
-        employed.annotate(
-            day_record=FilteredRelation("attendance", condition=Q(attendance__date=day))
-        )
-        .filter(day_record__isnull=True)
-        .select_related("department")
-        .order_by("full_name")
-    )
-    return {
-        "some": list(some[:limit]),
-        "by_department": by_department,
-        "total": sum(row["count"] for row in by_department),
-    }

@@ -19,13 +19,13 @@ def dashboard(request):
     today = timezone.localdate()
     scope = request.scope
     working_days = attendance_selectors.rate_window(until=today)
-    today_kind, figures = attendance_selectors.today_summary(day=today, scope=scope)
-    is_working_day = today_kind == calendar.WORKING
+    day = attendance_selectors.day_overview(day=today, scope=scope)
+    figures, departments = day.figures, day.departments
+    is_working_day = day.kind == calendar.WORKING
     statuses = [(s.value, s.label, figures[s.value]) for s in AttendanceRecord.Status]
-    departments = list(employee_selectors.department_list(scope=scope))
     context = {
         "today": today,
-        "today_kind": today_kind,
+        "today_kind": day.kind,
         "is_working_day": is_working_day,
         "figures": figures,
         "statuses": statuses,
@@ -38,9 +38,7 @@ def dashboard(request):
         ),
         "department_chart": charts.bars([(d.name, d.active_count) for d in departments]),
         "rate_chart": charts.rate_line(attendance_selectors.daily_rates(working_days, scope=scope)),
-        "unmarked": (
-            attendance_selectors.unmarked(day=today, scope=scope) if is_working_day else None
-        ),
+        "unmarked": day.unmarked,
         "recent_employees": employee_selectors.recent_employees(scope=scope, limit=5),
     }
     return render(request, "dashboard/dashboard.html", context)

@@ -58,9 +58,16 @@ class EmployeeQuerySet(models.QuerySet):
 
     def employed_between(self, start, end):
         """Employees who worked here on at least one day from `start` to `end`."""
-        return self.filter(date_joined__lte=end).filter(
-            Q(date_left__gte=start) | Q(date_left__isnull=True, is_active=True)
-        )
+        return self.filter(employed_between(start, end))
+
+
+def employed_between(start, end, prefix: str = "") -> Q:
+    """The condition of having worked here on at least one day from `start` to `end`, on
+    an employee's fields, or through a relation (`prefix`, e.g. "employee__")."""
+    return Q(**{f"{prefix}date_joined__lte": end}) & (
+        Q(**{f"{prefix}date_left__gte": start})
+        | Q(**{f"{prefix}date_left__isnull": True, f"{prefix}is_active": True})
+    )
 
 
 class Employee(models.Model):
@@ -111,6 +118,8 @@ class Employee(models.Model):
         ]
         indexes = [
             models.Index(fields=["is_active", "full_name"], name="employee_active_name_idx"),
+            # The first few people not yet marked today, by name, read in name order.
+            models.Index(fields=["full_name", "employee_id"], name="employee_name_idx"),
             # "Recently added" on the dashboard and the API's newest-first list.
             models.Index(fields=["-created_at", "-employee_id"], name="employee_newest_idx"),
         ]

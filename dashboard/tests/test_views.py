@@ -94,6 +94,36 @@ class TestDashboard:
         assertContains(response, "Sales: 1 to mark")
         assert [e.full_name for e in response.context["unmarked"]["some"]] == ["Cat"]
 
+    def test_in_the_morning_everyone_is_to_mark_and_the_first_names_are_shown(self, client, viewer):
+        sales, ops = DepartmentFactory(name="Sales"), DepartmentFactory(name="Ops")
+        joined = today() - datetime.timedelta(days=10)
+        for n in range(12):
+            EmployeeFactory(full_name=f"Sales {n:02d}", department=sales, date_joined=joined)
+        EmployeeFactory(full_name="Aaron Ops", department=ops, date_joined=joined)
+        EmployeeFactory(
+            full_name="Abe Later", department=ops, date_joined=today() + datetime.timedelta(days=3)
+        )
+        response = client.get("/")
+        unmarked = response.context["unmarked"]
+        assert unmarked["total"] == response.context["figures"]["not_marked"] == 13
+        assert [(r["department__name"], r["count"]) for r in unmarked["by_department"]] == [
+            ("Ops", 1),
+            ("Sales", 12),
+        ]
+        assert [e.full_name for e in unmarked["some"]] == ["Aaron Ops"] + [
+            f"Sales {n:02d}" for n in range(9)
+        ]
+        assertContains(response, "<strong>13</strong> employees still to mark.")
+
+    def test_when_everyone_is_marked_no_names_are_looked_for(self, client, viewer, company):
+        AttendanceRecordFactory(employee=company["cat"], status="absent")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/")
+        assertContains(response, "Everyone has been marked today.")
+        assert response.context["figures"]["absent"] == 1
+        assert response.context["figures"]["not_marked"] == 0
+        assert not [q for q in queries if "NOT (" in q["sql"] and "full_name" in q["sql"]]
+
     def test_on_a_holiday_nobody_is_not_marked(self, client, viewer, company):
         Holiday.objects.create(date=today(), name="Founders' Day")
         response = client.get("/")

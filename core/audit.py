@@ -6,17 +6,21 @@ signals. Bulk writes send no signals, so the services that make them call
 """
 
 import copy
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
-from auditlog.diff import model_instance_diff
+from auditlog.diff import get_field_value, get_fields_in_model, model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model
+from django.db.models import Field, Model
+from django.utils.encoding import smart_str
+
+from .db import insert_many
 
 
 def audit(*models: type[Model]) -> None:
@@ -58,8 +62,15 @@ def log_event(*, model: type[Model], what: str, actor, remote_addr: str | None =
 def log_bulk(changes: Iterable[tuple[Model | None, Model]], *, actor=None) -> None:
     """Write one audit log entry per (before, after) pair; before is None for a new row."""
     entries = []
+    # The same for every entry: who, from where, in which request.
+    who = {
+        "actor": actor,
+        "actor_email": getattr(actor, "email", None),
+        "cid": get_cid(),
+        "remote_addr": _remote_addr(),
+    }
     for old, new in changes:
-        diff = model_instance_diff(old, new)
+        diff = model_instance_diff(old, new) if old is not None else _created_diff(new)
         if not diff:
             continue
         entries.append(
@@ -70,14 +81,40 @@ def log_bulk(changes: Iterable[tuple[Model | None, Model]], *, actor=None) -> No
                 object_repr=str(new),
                 action=LogEntry.Action.CREATE if old is None else LogEntry.Action.UPDATE,
                 changes=diff,
-                actor=actor,
-                actor_email=getattr(actor, "email", None),
-                cid=get_cid(),
-                remote_addr=_remote_addr(),
                 additional_data=new.get_additional_data(),
+                **who,
             )
         )
-    LogEntry.objects.bulk_create(entries, batch_size=500)
+    insert_many(entries)
+
+
+def _created_diff(new: Model) -> dict | None:
+    """What auditlog's model_instance_diff(None, new) answers, with the choice of fields
+    made once per model rather than once per row: a tenth of an import's time."""
+    fields = _fields_of_created(type(new))
+    if fields is None:
+        return model_instance_diff(None, new)
+    diff = {}
+    for field, before in fields:
+        after = get_field_value(new, field)
+        if before != after:
+            diff[field.name] = (smart_str(before), smart_str(after))
+    return diff or None
+
+
+@functools.cache
+def _fields_of_created(model: type[Model]) -> list[tuple[Field, str]] | None:
+    """The fields model_instance_diff compares for a new row of `model`, each with its
+    "before" value; None for a model with masked fields (left to auditlog)."""
+    options = auditlog.get_model_fields(model)
+    if options["mask_fields"]:
+        return None
+    fields = get_fields_in_model(model())
+    if options["include_fields"]:
+        fields = [field for field in fields if field.name in options["include_fields"]]
+    if options["exclude_fields"]:
+        fields = [field for field in fields if field.name not in options["exclude_fields"]]
+    return [(field, get_field_value(None, field)) for field in fields]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Trim
 from django.http import Http404
@@ -60,6 +60,42 @@ def deleted_meanwhile_is_404(what: str):
         yield
     except ObjectDoesNotExist:
         raise Http404(f"Someone else deleted this {what} a moment ago.") from None
+
+
+def insert_many(objs: list[models.Model], *, batch_size: int = 500) -> None:
+    """Insert new rows of one model: on PostgreSQL by COPY (no SQL for Python to build,
+    nothing to quote: 100,000 rows in seconds rather than a minute), elsewhere by
+    bulk_create. Keys the database makes (an AutoField) are not read back: for models
+    whose key is set in Python (a UUID), or whose rows are not used again (log entries).
+    A clash with a constraint raises IntegrityError, as bulk_create does."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model._base_manager.bulk_create(objs, batch_size=batch_size)
+        return
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.generated and not (field.primary_key and field.db_returning)
+    ]
+    quote = connection.ops.quote_name
+    sql = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        "FROM STDIN"
+    )
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="insert_many")
+            copy.write_row(
+                [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+            )
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 # More distinct sets of values than this, and one bulk_update is cheaper than the UPDATEs.

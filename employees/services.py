@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.audit import log_bulk
-from core.db import delete_once, save_validated
+from core.db import delete_once, insert_many, save_validated
 from core.formats import format_day
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
@@ -163,7 +163,7 @@ def employees_save_many(
 ) -> None:
     """Write checked employees in bulk: insert `new`, update each (before, after) in
     `changed` with every editable field, and log each change as made by `by`."""
-    Employee.objects.bulk_create(new, batch_size=500)
+    insert_many(new)
     Employee.objects.bulk_update(
         [employee for _, employee in changed], [*EMPLOYEE_FIELDS, "updated_at"], batch_size=500
     )

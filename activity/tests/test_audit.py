@@ -196,3 +196,59 @@ def test_a_limited_users_who_filter_lists_only_people_whose_changes_they_see(
     response = client.get("/activity/")
     people = [user.username for user in response.context["filter"].form.fields["user"].queryset]
     assert people == ["inside-clerk"]
+
+
+class TestBulkWrites:
+    def test_an_imported_employee_is_logged_as_a_saved_one_is(self, admin_user):
+        """log_bulk's entry for a new row says what auditlog's own entry says."""
+        from core.audit import log_bulk
+        from employees.services import employees_save_many
+
+        sales = DepartmentFactory(name="Sales")
+        saved = EmployeeFactory(employee_id="S-1", department=sales, phone="+1 555 0100")
+        imported = Employee(
+            employee_id="I-1",
+            full_name=saved.full_name,
+            email="imported@example.com",
+            department=sales,
+            job_title=saved.job_title,
+            phone="+1 555 0100",
+            date_joined=saved.date_joined,
+        )
+        employees_save_many(new=[imported], changed=[], by=admin_user)
+
+        by_signal = LogEntry.objects.get_for_object(saved).get().changes_dict
+        by_bulk = LogEntry.objects.get_for_object(imported).get()
+        assert (by_bulk.action, by_bulk.actor) == (CREATE, admin_user)
+        different = {"id", "employee_id", "email"}
+        assert {k: v for k, v in by_bulk.changes_dict.items() if k not in different} == {
+            k: v for k, v in by_signal.items() if k not in different
+        }
+        assert by_bulk.changes_dict["employee_id"] == ["None", "I-1"]
+        assert set(by_bulk.changes_dict) == set(by_signal)
+        log_bulk([])  # nothing to write: no error, no entry
+        assert LogEntry.objects.get_for_model(Employee).count() == 2
+
+    def test_a_bulk_insert_that_clashes_writes_nothing(self, admin_user):
+        from django.db import IntegrityError, transaction
+
+        from employees.services import employees_save_many
+
+        taken = EmployeeFactory(employee_id="T-1")
+        clash = Employee(
+            employee_id="T-1",
+            full_name="Someone Else",
+            email="else@example.com",
+            department=taken.department,
+            date_joined=taken.date_joined,
+        )
+        fine = Employee(
+            employee_id="T-2",
+            full_name="Fine Person",
+            email="fine@example.com",
+            department=taken.department,
+            date_joined=taken.date_joined,
+        )
+        with pytest.raises(IntegrityError), transaction.atomic():
+            employees_save_many(new=[fine, clash], changed=[], by=admin_user)
+        assert list(Employee.objects.values_list("employee_id", flat=True)) == ["T-1"]

@@ -9,6 +9,8 @@ from typing import BinaryIO
 
 from django.http import StreamingHttpResponse
 
+from core.db import insert_many
+
 from .models import Job, JobFile
 
 CHUNK_BYTES = 1024 * 1024
@@ -26,10 +28,15 @@ def save_file(job: Job, role: str, stream: BinaryIO) -> int:
 
 
 def save_bytes(job: Job, role: str, content: bytes) -> int:
-    for seq, start in enumerate(range(0, len(content), CHUNK_BYTES)):
-        JobFile.objects.create(
-            job=job, role=role, seq=seq, data=content[start : start + CHUNK_BYTES]
-        )
+    """Store `content` as the job's `role` file, in one statement (a COPY on PostgreSQL:
+    an uploaded file is stored in a fraction of the time of its INSERTs)."""
+    view = memoryview(content)
+    insert_many(
+        [
+            JobFile(job=job, role=role, seq=seq, data=bytes(view[start : start + CHUNK_BYTES]))
+            for seq, start in enumerate(range(0, len(content), CHUNK_BYTES))
+        ]
+    )
     return len(content)
 
 

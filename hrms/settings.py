@@ -195,7 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses sign-ins while a user name and address are locked out.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelBackend",  # permissions in one query
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -135,6 +135,6 @@ class TestRegister:
         few, many, _ = query_counts(
             "/attendance/register/", add, few=5, more=60, data={"month": "2025-03"}
         )
-        # session, user, 2 permission lookups, department scope, holidays, count, page,
+        # session, user, permissions (one query), department scope, holidays, count, page,
         # records, totals, departments
-        assert few == many == 11
+        assert few == many == 10

@@ -157,9 +157,9 @@ class TestRosterPage:
 
         few, many, response = query_counts(ROSTER, add, few=5, more=195)
         assert len(response.context["employees"]) == 200
-        # session, user, 2 permission lookups, department scope, departments, holidays,
+        # session, user, permissions (one query), department scope, departments, holidays,
         # roster, counts
-        assert few == many == 9
+        assert few == many == 8
 
     def test_query_count_does_not_grow_with_pages(self, clerk, query_counts, settings):
         settings.ROSTER_PER_PAGE = 10
@@ -168,7 +168,7 @@ class TestRosterPage:
         )
         assert response.context["page"].number == 3
         assert len(response.context["employees"]) == 10
-        assert few == many == 9  # the page's count is the day's total, counted once
+        assert few == many == 8  # the page's count is the day's total, counted once
 
 
 class TestSaveRoster:
@@ -500,8 +500,8 @@ class TestAttendanceList:
                 AttendanceRecordFactory(employee=employee, marked_by=clerk)
 
         few, many, _ = query_counts("/attendance/", add, few=5, more=195)
-        # session, user, 2 permission lookups, department scope, departments, count, page
-        assert few == many == 8
+        # session, user, permissions (one query), department scope, departments, count, page
+        assert few == many == 7
 
 
 class TestEditAndDelete:

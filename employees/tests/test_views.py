@@ -229,9 +229,9 @@ class TestDirectory:
         add = EmployeeFactory.create_batch
         few, many, response = query_counts("/employees/", add, few=5, more=95, data=params)
         assert response.status_code == 200
-        # session, user, user and group permissions, department scope, department
+        # session, user, permissions (one query), department scope, department
         # choices, count, page
-        assert few == many == 8
+        assert few == many == 7
 
 
 # Fourteen active employees in pages of three (the last page has two), sharing names,

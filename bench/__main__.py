@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.api import measure_api, prepare_api, remove_created
 from bench.client import Browser
 from bench.data import (
     BENCH_USER,
@@ -118,6 +119,12 @@ def parse_args(argv=None):
     parser.add_argument("--output", help="JSON results file (default bench/results-<db>.json).")
     parser.add_argument(
         "--no-export", action="store_true", help="Skip the CSV export (quicker runs)."
+    )
+    parser.add_argument(
+        "--no-api",
+        action="store_true",
+        help="Skip the JSON API against its floor (/api/me): the list of 100, one new record, "
+        "today's 2,000.",
     )
     parser.add_argument(
         "--no-jobs",
@@ -259,6 +266,15 @@ def main(argv=None) -> int:
         busy1 = machine_busy()
         processes_after = busiest_processes()
         pages_seconds = time.perf_counter() - t0
+
+        api = {}
+        if not args.no_api:
+            prepared = prepare_api(args.warmup + args.repeat)
+            connections.close_all()
+            try:
+                api = measure_api(server.port, prepared, warmup=args.warmup, repeat=args.repeat)
+            finally:
+                remove_created(api.get("created", []))
 
         exports = {}
         if not args.no_export:
@@ -440,6 +456,7 @@ def main(argv=None) -> int:
             "pages": page_rows,
             **exports,
             "jobs": jobs,
+            "api": api,
             "profiles": profiles,
             "explains": explains,
             "server_log_problems": server_log_problems,

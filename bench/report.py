@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bench.api import api_lines
+
 # Targets (on a 2-core machine, PostgreSQL).
 TARGET_MEDIAN_MS = 50.0
 TARGET_FLOOR_RATIO = 4.0
@@ -134,6 +136,8 @@ def print_summary(results: dict, days: int, output: Path) -> None:
                 f"{exp['ttfb_median_ms']:.0f} ms, worker RSS {exp['rss_before_first_mb']:.0f}"
                 f" MB before, peak +{exp['rss_growth_max_mb']:.1f} MB"
             )
+    for line in api_lines(results["api"]) if results.get("api") else []:
+        print(line)
     for line in jobs_lines(results.get("jobs") or {}):
         print(line)
     print(

@@ -156,6 +156,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The planner's cost of a random read: 1.1 for data on SSDs or in memory (PostgreSQL's
+    # default, 4, is for spinning disks, and makes it sort a whole table rather than read
+    # the first rows of an index: the API's newest 100 employees, 4 ms -> 0.4 ms).
+    # POSTGRES_RANDOM_PAGE_COST= (empty) leaves the server's own setting.
+    random_page_cost = env.str("POSTGRES_RANDOM_PAGE_COST", default="1.1")
+    if random_page_cost:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = (
+            f"{options.get('options', '')} -c random_page_cost={float(random_page_cost)}".strip()
+        )
 # Count database queries for /metrics: django-prometheus' wrappers of the same backends.
 DATABASES["default"]["ENGINE"] = DATABASES["default"]["ENGINE"].replace(
     "django.db.backends.", "django_prometheus.db.backends."

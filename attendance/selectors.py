@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.scoping import Scope
 from employees.models import Department, Employee, employed_between
 from employees.selectors import department_list
+from employees.versions import EMPLOYEES_VERSION
 
 from .calendar import HOLIDAY, WEEKLY_OFF, WORKING, Calendar, days, last_working_days, month_bounds
 from .models import STATUS_CODES, AttendanceRecord
@@ -293,19 +294,75 @@ def day_overview(*, day: datetime.date, scope: Scope, names: int = 10) -> DayOve
     """The day at a glance in three queries, whatever the number of employees: each
     department's employees, the day's records counted per department, and the first few
     names of those not marked (none when everyone is). The morning, before anyone is
-    marked, costs the least: the day's records are read from the index of days."""
+    marked, costs the least: the day's records are read from the index of days.
+
+    Both halves are kept in each process's memory (the "local" cache) under versions kept
+    in the shared cache, as the rate's figures are: the head counts until an employee or
+    department changes (`employees.versions`), for an hour at most; the day's marks until
+    that day's attendance changes (`figures_changed`), for a minute at most today.
+    """
     kind = Calendar.between(day, day).kind(day)
-    departments = list(
-        department_list(scope=scope).annotate(
-            employed=Count("employees", filter=employed_between(day, day, "employees__"))
+    versions = cache.get_many([EMPLOYEES_VERSION, FIGURES_VERSION, _day_version_key(day)])
+    staff = versions.get(EMPLOYEES_VERSION, 0)
+    marks = f"{versions.get(FIGURES_VERSION, 0)}:{versions.get(_day_version_key(day), 0)}"
+    where = f"{_scope_key(scope)}:{day.isoformat()}"
+    local = caches["local"]
+
+    heads_key = f"attendance:head-counts:{staff}:{where}"
+    departments = local.get(heads_key)
+    if departments is None:
+        departments = list(
+            department_list(scope=scope).annotate(
+                employed=Count("employees", filter=employed_between(day, day, "employees__"))
+            )
         )
-    )
+        local.set(heads_key, departments, FIGURES_TTL)
+
+    marks_key = f"attendance:day-marks:{staff}:{marks}:{where}:{kind}:{names}"
+    found = local.get(marks_key)
+    if found is None:
+        per_department = _marks_per_department(day, scope)
+        unmarked = None
+        if kind == WORKING:
+            by_department = [
+                {
+                    "department_id": department.pk,
+                    "department__name": department.name,
+                    "count": department.employed
+                    - per_department.get(department.pk, {}).get("marked", 0),
+                }
+                for department in departments
+            ]
+            by_department = [row for row in by_department if row["count"] > 0]
+            unmarked = {
+                "some": _first_unmarked(
+                    day, scope, [row["department_id"] for row in by_department], names
+                ),
+                "by_department": by_department,
+                "total": sum(row["count"] for row in by_department),
+            }
+        found = (per_department, unmarked)
+        local.set(
+            marks_key, found, TODAYS_FIGURES_TTL if day >= timezone.localdate() else FIGURES_TTL
+        )
+    per_department, unmarked = found
+    rows = per_department.values()
+    figures = {key: sum(row[key] for row in rows) for key in ["marked", *Status.values]}
+    figures["total"] = sum(department.employed for department in departments)
+    figures["rate"] = rate_of(sum(r["attended"] for r in rows), sum(r["counted"] for r in rows))
+    figures["not_marked"] = figures["total"] - figures["marked"] if kind == WORKING else 0
+    return DayOverview(kind=kind, figures=figures, departments=departments, unmarked=unmarked)
+
+
+def _marks_per_department(day: datetime.date, scope: Scope) -> dict[int, dict]:
+    """The day's records of people employed that day, counted per department: per status,
+    marked, and the two halves of the rate."""
     attended, counted = rate_parts()
     records = scope.limit(
         AttendanceRecord.objects.filter(employed_between(day, day, "employee__"), date=day),
         "employee__department",
     )
-    per_department = {
+    return {
         row.pop("employee__department_id"): row
         for row in records.order_by()
         .values("employee__department_id")
@@ -316,31 +373,6 @@ def day_overview(*, day: datetime.date, scope: Scope, names: int = 10) -> DayOve
             **{status.value: Count("pk", filter=Q(status=status)) for status in Status},
         )
     }
-    rows = per_department.values()
-    figures = {key: sum(row[key] for row in rows) for key in ["marked", *Status.values]}
-    figures["total"] = sum(department.employed for department in departments)
-    figures["rate"] = rate_of(sum(r["attended"] for r in rows), sum(r["counted"] for r in rows))
-    figures["not_marked"] = figures["total"] - figures["marked"] if kind == WORKING else 0
-    unmarked = None
-    if kind == WORKING:
-        by_department = [
-            {
-                "department_id": department.pk,
-                "department__name": department.name,
-                "count": department.employed
-                - per_department.get(department.pk, {}).get("marked", 0),
-            }
-            for department in departments
-        ]
-        by_department = [row for row in by_department if row["count"] > 0]
-        unmarked = {
-            "some": _first_unmarked(
-                day, scope, [row["department_id"] for row in by_department], names
-            ),
-            "by_department": by_department,
-            "total": figures["not_marked"],
-        }
-    return DayOverview(kind=kind, figures=figures, departments=departments, unmarked=unmarked)
 
 
 def _first_unmarked(day, scope: Scope, department_ids: list[int], limit: int) -> list[Employee]:
@@ -394,6 +426,12 @@ def figures_changed(days=None) -> None:
     cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex[:12]), None)
 
 
+def _scope_key(scope: Scope) -> str:
+    if scope.department_ids is None:
+        return "all"
+    return ",".join(map(str, sorted(scope.department_ids)))
+
+
 def _day_version_key(day: datetime.date) -> str:
     return f"{FIGURES_VERSION}:{day.isoformat()}"
 
@@ -403,9 +441,7 @@ def _day_figures(days: list[datetime.date], scope: Scope) -> dict:
     grouped query."""
     if not days:
         return {}
-    limit = (
-        "all" if scope.department_ids is None else ",".join(map(str, sorted(scope.department_ids)))
-    )
+    limit = _scope_key(scope)
     versions = cache.get_many([FIGURES_VERSION, *(_day_version_key(day) for day in days)])
     everything = versions.get(FIGURES_VERSION, 0)
     keys = {

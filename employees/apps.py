@@ -8,7 +8,10 @@ class EmployeesConfig(AppConfig):
     def ready(self):
         from core.audit import audit
 
-        from . import exports  # noqa: F401 (registers the export, for the export job)
+        from . import (
+            exports,  # noqa: F401 (registers the export, for the export job)
+            signals,  # noqa: F401 (keeps cached head counts true)
+        )
         from .models import Department, Employee
 
         audit(Department, Employee)

@@ -12,6 +12,7 @@ from core.db import delete_once, insert_many, save_validated
 from core.formats import format_day
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
+from .versions import employees_changed
 
 
 @transaction.atomic
@@ -168,3 +169,4 @@ def employees_save_many(
         [employee for _, employee in changed], [*EMPLOYEE_FIELDS, "updated_at"], batch_size=500
     )
     log_bulk([*((None, employee) for employee in new), *changed], actor=by)
+    employees_changed()

@@ -124,6 +124,38 @@ class TestDashboard:
         assert response.context["figures"]["not_marked"] == 0
         assert not [q for q in queries if "NOT (" in q["sql"] and "full_name" in q["sql"]]
 
+    def test_kept_figures_follow_every_kind_of_change(self, client, viewer, company, admin_user):
+        from attendance.services import attendance_mark
+        from employees.models import Employee
+        from employees.services import employees_save_many
+
+        def shown():
+            context = client.get("/").context
+            return context["figures"]["total"], context["figures"]["not_marked"]
+
+        assert shown() == (4, 1)
+        with CaptureQueriesContext(connection) as again:
+            assert shown() == (4, 1)
+        joined = today() - datetime.timedelta(days=5)
+        fay = EmployeeFactory(full_name="Fay", department=company["sales"], date_joined=joined)
+        assert shown() == (5, 2)  # a single save
+        bulk = Employee(
+            employee_id="BULK-1",
+            full_name="Gus",
+            email="gus@example.com",
+            department=company["sales"],
+            date_joined=joined,
+        )
+        employees_save_many(new=[bulk], changed=[], by=admin_user)
+        assert shown() == (6, 3)  # a bulk write (an import)
+        attendance_mark(employee=fay, day=today(), status="present", by=admin_user)
+        assert shown() == (6, 2)  # a mark
+        company["cat"].delete()
+        assert shown() == (5, 1)  # a delete
+        # Unchanged since the request before: the head counts and the day's marks are kept.
+        counted = [q["sql"] for q in again if "employee_count" in q["sql"] or "marked" in q["sql"]]
+        assert counted == []
+
     def test_on_a_holiday_nobody_is_not_marked(self, client, viewer, company):
         Holiday.objects.create(date=today(), name="Founders' Day")
         response = client.get("/")

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from attendance.selectors import figures_changed
 from demo.data import create_demo_data
 from employees.models import Employee
+from employees.versions import employees_changed
 
 
 class Command(BaseCommand):
@@ -40,6 +42,9 @@ class Command(BaseCommand):
                 "Use --force to add it anyway."
             )
         create_demo_data(employees=employees, departments=departments, days=days, seed=seed)
+        # Written in bulk, without signals: running servers forget what they kept.
+        employees_changed()
+        figures_changed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {departments} departments, {employees} employees and "

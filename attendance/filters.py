@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from core.filters import FilterSet
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, QuickSelect
 from employees.filters import visible_departments
 
 from .models import AttendanceRecord
@@ -17,6 +17,7 @@ class AttendanceFilter(FilterSet):
         queryset=visible_departments,
         empty_label="All departments",
         label="Department",
+        widget=QuickSelect,
     )
     start = django_filters.DateFilter(
         field_name="date", lookup_expr="gte", label="From", widget=DATE_WIDGET

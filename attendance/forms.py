@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.scoping import Scope
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, QuickSelect
 from employees.models import Department, Employee
 from employees.selectors import departments
 
@@ -23,6 +23,7 @@ class PickerForm(forms.Form):
     department = forms.ModelChoiceField(
         queryset=Department.objects.none(),
         required=False,
+        widget=QuickSelect,
         empty_label="All departments",
         error_messages={
             "invalid_choice": "That department does not exist. Choose one from the list."

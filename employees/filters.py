@@ -1,6 +1,7 @@
 import django_filters
 
 from core.filters import FilterSet
+from core.forms import QuickSelect
 
 from .models import Employee
 from .selectors import departments, employees_matching
@@ -31,7 +32,7 @@ class EmployeeFilter(FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
     department = django_filters.ModelChoiceFilter(
-        queryset=visible_departments, empty_label="All departments"
+        queryset=visible_departments, empty_label="All departments", widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="by_status", empty_label=None, label="Status"

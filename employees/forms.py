@@ -6,7 +6,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.scoping import EVERYTHING, Scope
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, QuickSelect
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
 from .selectors import departments
@@ -29,6 +29,7 @@ class EmployeeForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"type": "tel"}),
             "date_joined": DATE_WIDGET,
             "date_left": DATE_WIDGET,
+            "department": QuickSelect,
         }
         help_texts = {"date_left": "Leave empty while the employee works here."}
         error_messages = {

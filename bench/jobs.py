@@ -165,15 +165,18 @@ print(json.dumps(report))
 
 def measure_export_memory(env: dict, work_dir: Path, *, fmt: str, rows: int) -> dict:
     """Export about `rows` attendance records (the latest days) and measure the peak memory."""
+    from django.db.models import Count
+
     from attendance.models import AttendanceRecord
 
-    dates = list(
-        AttendanceRecord.objects.values_list("date", flat=True).order_by("-date").distinct()
-    )
-    per_day = max(1, AttendanceRecord.objects.count() // max(1, len(dates)))
-    start = dates[min(len(dates) - 1, max(0, rows // per_day - 1))]
+    # The latest days that hold at least `rows` records between them.
+    per_day = AttendanceRecord.objects.values("date").annotate(n=Count("pk")).order_by("-date")
+    expected, start = 0, None
+    for day in per_day:
+        expected, start = expected + day["n"], day["date"]
+        if expected >= rows:
+            break
     query = f"start={start.isoformat()}"
-    expected = AttendanceRecord.objects.filter(date__gte=start).count()
     output = work_dir / f"export.{fmt}"
     if fmt == "xlsx" and expected >= 1_048_576:
         return {"skipped": f"{expected:,} rows do not fit in a sheet"}

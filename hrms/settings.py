@@ -245,6 +245,8 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 SESSION_REFRESH_SECONDS = 60
+# Sessions in the database; a mere refresh of one never waits on a busy SQLite database.
+SESSION_ENGINE = "core.sessions"
 
 # A strict Content Security Policy: nothing inline, nothing from another host.
 CONTENT_SECURITY_POLICY = {

@@ -148,7 +148,7 @@ def world(hr_admin, live_server):
     holiday = Holiday.objects.create(date=datetime.date(2026, 12, 25), name="Christmas Day")
     token, _ = ApiToken.issue(user=hr_admin, name="Payroll sync")
     client = Client()
-    client.force_login(hr_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(hr_admin, backend="accounts.backends.ModelBackend")
     upload = SimpleUploadedFile(
         "people.csv",
         b"employee_id,full_name,email,department\nX 1,,not-an-email,Nowhere\n",

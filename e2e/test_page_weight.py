@@ -20,7 +20,7 @@ def test_dashboard_first_load_is_under_100_kb(new_page, live_server, hr_admin, r
     """
     create_demo_data(employees=40, departments=5, days=30)  # what `make run` shows
     client = Client()
-    client.force_login(hr_admin, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(hr_admin, backend="accounts.backends.ModelBackend")
     page = new_page()
     page.context.add_cookies(
         [

@@ -10,7 +10,6 @@ other change to a session is saved as always.
 
 import logging
 
-from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import OperationalError, connections, router
@@ -42,7 +41,7 @@ class SessionStore(DatabaseSessionStore):
         connection = connections[router.db_for_write(self.model)]
         if must_create or connection.vendor != "sqlite" or not self._only_refreshed():
             return super().save(must_create)
-        timeout_ms = int(settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5) * 1000)
+        timeout_ms = int(connection.settings_dict["OPTIONS"].get("timeout", 5) * 1000)
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {BRIEF_WAIT_MS}")
         try:

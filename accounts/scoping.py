@@ -4,6 +4,7 @@ Every page, export and lookup narrows its querysets with `request.scope`, so an
 employee or record outside the user's departments does not exist for them (404).
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -31,6 +32,14 @@ class Scope:
     def may_add_departments(self) -> bool:
         """Only a user who sees every department may add one (pages, imports, the admin)."""
         return not self.is_limited
+
+    @property
+    def key(self) -> str:
+        """The scope as a short text, for the keys of figures kept in a cache."""
+        if self.department_ids is None:
+            return "all"
+        text = ",".join(map(str, sorted(self.department_ids)))
+        return text if len(text) <= 64 else hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def allows(self, department_id: int) -> bool:
         return self.department_ids is None or department_id in self.department_ids

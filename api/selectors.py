@@ -2,8 +2,11 @@
 place), and the rows of the list operations, read as plain values."""
 
 import datetime
+import typing
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
+from ninja import Schema
 
 from accounts.scoping import Scope, scope_for
 from attendance import selectors as attendance_selectors
@@ -40,8 +43,10 @@ def may_issue_for_others(user) -> bool:
 
 
 # The lists answer with rows read as values, already in their schema's shape (the same
-# keys, in the same order): no model instances are built, and nothing is validated again
-# row by row on the way out. Each schema field is read from the column named here.
+# keys, in the same order, ids, days and times already as the JSON encoder writes them):
+# no model instances are built, nothing is validated again row by row on the way out, and
+# the encoder never has to call back into Python. Each schema field is read from the
+# column named here.
 EMPLOYEE_COLUMNS = {
     **{name: name for name in schemas.EmployeeOut.model_fields},
     "department": "department__name",
@@ -52,21 +57,42 @@ RECORD_COLUMNS = {
     "employee_employee_id": "employee__employee_id",
 }
 LABELS = {status.value: status.label for status in Status}
+# JSON has these already; anything else (uuid, date, datetime) is written as text.
+JSON_NATIVE = (str, bool, int, float)
+as_json_text = DjangoJSONEncoder().default
 
 
-def _rows(queryset: QuerySet, columns: dict[str, str]) -> list[dict]:
+def _rows(queryset: QuerySet, columns: dict[str, str], schema: type[Schema]) -> list[dict]:
     names = list(columns)
-    return [dict(zip(names, row, strict=True)) for row in queryset.values_list(*columns.values())]
+    as_text = [
+        n
+        for n, name in enumerate(names)
+        if not all(t in JSON_NATIVE or t is type(None) for t in _types(schema, name))
+    ]
+    rows = []
+    for values in queryset.values_list(*columns.values()):
+        values = list(values)
+        for n in as_text:
+            if not isinstance(values[n], JSON_NATIVE) and values[n] is not None:
+                values[n] = as_json_text(values[n])
+        rows.append(dict(zip(names, values, strict=True)))
+    return rows
+
+
+def _types(schema: type[Schema], name: str) -> tuple[type, ...]:
+    """The types a schema field may hold: `date | None` is (date, NoneType)."""
+    annotation = schema.model_fields[name].annotation
+    return typing.get_args(annotation) if typing.get_origin(annotation) else (annotation,)
 
 
 def employee_rows(employees: QuerySet[Employee]) -> list[dict]:
     """`employees` as `EmployeeOut` rows."""
-    return _rows(employees, EMPLOYEE_COLUMNS)
+    return _rows(employees, EMPLOYEE_COLUMNS, schemas.EmployeeOut)
 
 
 def attendance_rows(records: QuerySet[AttendanceRecord]) -> list[dict]:
     """`records` as `AttendanceOut` rows: each status by its label."""
-    rows = _rows(records, RECORD_COLUMNS)
+    rows = _rows(records, RECORD_COLUMNS, schemas.AttendanceOut)
     for row in rows:
         row["status"] = LABELS[row["status"]]
     return rows

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.scoping import Scope
 from core.forms import DATE_WIDGET, QuickSelect
 from employees.models import Department, Employee
-from employees.selectors import departments
+from employees.selectors import department_choices
 
 from . import services
 from .models import AttendanceRecord, Holiday
@@ -40,7 +40,7 @@ class PickerForm(forms.Form):
         kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
-        self.fields["department"].queryset = departments(scope=scope)
+        self.fields["department"].queryset = department_choices(scope=scope)
 
 
 class RosterDayForm(PickerForm):

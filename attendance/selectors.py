@@ -305,7 +305,7 @@ def day_overview(*, day: datetime.date, scope: Scope, names: int = 10) -> DayOve
     versions = cache.get_many([EMPLOYEES_VERSION, FIGURES_VERSION, _day_version_key(day)])
     staff = versions.get(EMPLOYEES_VERSION, 0)
     marks = f"{versions.get(FIGURES_VERSION, 0)}:{versions.get(_day_version_key(day), 0)}"
-    where = f"{_scope_key(scope)}:{day.isoformat()}"
+    where = f"{scope.key}:{day.isoformat()}"
     local = caches["local"]
 
     heads_key = f"attendance:head-counts:{staff}:{where}"
@@ -426,12 +426,6 @@ def figures_changed(days=None) -> None:
     cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex[:12]), None)
 
 
-def _scope_key(scope: Scope) -> str:
-    if scope.department_ids is None:
-        return "all"
-    return ",".join(map(str, sorted(scope.department_ids)))
-
-
 def _day_version_key(day: datetime.date) -> str:
     return f"{FIGURES_VERSION}:{day.isoformat()}"
 
@@ -441,7 +435,7 @@ def _day_figures(days: list[datetime.date], scope: Scope) -> dict:
     grouped query."""
     if not days:
         return {}
-    limit = _scope_key(scope)
+    limit = scope.key
     versions = cache.get_many([FIGURES_VERSION, *(_day_version_key(day) for day in days)])
     everything = versions.get(FIGURES_VERSION, 0)
     keys = {

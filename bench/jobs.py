@@ -262,5 +262,11 @@ def remove_imported() -> int:
             ).delete()
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM employees_employee WHERE employee_id LIKE 'IMP-%%'")
+    if ids and connection.vendor == "postgresql":
+        # As autovacuum would, sooner or later: otherwise the next run's "newest employees"
+        # walk past 100,000 dead index entries first (the API's list of 100: 6 ms of SQL
+        # instead of 0.1).
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) employees_employee, auditlog_logentry")
     connection.close()
     return len(ids)

@@ -7,7 +7,11 @@ HTML beside them, so text keeps its size on a phone.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,16 @@ class Bar:
     label: str
     value: int
     percent: float  # the bar's length, as a share of the longest
+
+
+def largest(items: list[T], keep: int, size: Callable[[T], int]) -> tuple[list[T], list[T]]:
+    """The `keep` largest items, largest first (ties in the order given), and the others.
+    A chart of 250 departments is read by nobody and costs a page 250 rows to draw: it
+    shows the largest and one bar for the rest. Nothing is cut for a single left-over item."""
+    ordered = sorted(items, key=lambda item: -size(item))
+    if len(ordered) <= keep + 1:
+        return ordered, []
+    return ordered[:keep], ordered[keep:]
 
 
 def bars(items: list[tuple[str, int]]) -> list[Bar]:

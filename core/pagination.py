@@ -1,8 +1,11 @@
 """Pages of long lists whose size does not slow them down."""
 
+from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+# How long a kept count (NearerEndPaginator's count_key) is trusted at most.
+COUNT_TTL = 60 * 60
 # The deepest a long list pages: 200 pages of 50.
 MAX_PAGED_ROWS = 10_000
 
@@ -53,7 +56,26 @@ class NearerEndPaginator(Paginator):
 
     The order must be total (end with a unique column), or the two directions could
     disagree on the rows that tie.
+
+    With `count_key`, the number of rows is kept in this process's memory under that key
+    for up to `COUNT_TTL` seconds (counting 100,000 employees costs 15 ms a page): the
+    key must name everything the count depends on, a version of the data included.
     """
+
+    def __init__(self, object_list, per_page, *, count_key: str | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return Paginator.count.func(self)
+        local = caches["local"]
+        counted = local.get(self.count_key)
+        if counted is None:
+            counted = Paginator.count.func(self)
+            local.set(self.count_key, counted, COUNT_TTL)
+        return counted
 
     def page(self, number):
         number = self.validate_number(number)

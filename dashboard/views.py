@@ -1,5 +1,7 @@
 """The dashboard: today's picture at a glance."""
 
+from operator import attrgetter, itemgetter
+
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +12,9 @@ from attendance import selectors as attendance_selectors
 from attendance.models import AttendanceRecord
 from core import charts
 from employees import selectors as employee_selectors
+
+# Departments drawn one by one in the charts and lists; the others share one line.
+SHOWN_DEPARTMENTS = 10
 
 
 @require_safe
@@ -23,6 +28,23 @@ def dashboard(request):
     figures, departments = day.figures, day.departments
     is_working_day = day.kind == calendar.WORKING
     statuses = [(s.value, s.label, figures[s.value]) for s in AttendanceRecord.Status]
+    biggest, other_departments = charts.largest(
+        departments, SHOWN_DEPARTMENTS, size=attrgetter("active_count")
+    )
+    other_people = sum(d.active_count for d in other_departments)
+    bars = [(d.name, d.active_count) for d in biggest]
+    if other_departments:
+        bars.append((f"{len(other_departments)} other departments", other_people))
+    unmarked = day.unmarked
+    if unmarked:
+        most, rest = charts.largest(
+            unmarked["by_department"], SHOWN_DEPARTMENTS, size=itemgetter("count")
+        )
+        unmarked = {
+            **unmarked,
+            "most": most,
+            "rest": {"departments": len(rest), "count": sum(row["count"] for row in rest)},
+        }
     context = {
         "today": today,
         "today_kind": day.kind,
@@ -31,14 +53,16 @@ def dashboard(request):
         "statuses": statuses,
         "active_employees": sum(d.active_count for d in departments),
         "departments": departments,
+        "biggest_departments": biggest,
+        "other_departments": {"departments": len(other_departments), "people": other_people},
         "window_rate": attendance_selectors.period_rate(working_days, scope=scope),
         "window": working_days,
         "status_chart": charts.donut(
             [*statuses, ("unmarked", "Not marked", figures["not_marked"])]
         ),
-        "department_chart": charts.bars([(d.name, d.active_count) for d in departments]),
+        "department_chart": charts.bars(bars),
         "rate_chart": charts.rate_line(attendance_selectors.daily_rates(working_days, scope=scope)),
-        "unmarked": day.unmarked,
+        "unmarked": unmarked,
         "recent_employees": employee_selectors.recent_employees(scope=scope, limit=5),
     }
     return render(request, "dashboard/dashboard.html", context)

@@ -4,12 +4,12 @@ from core.filters import FilterSet
 from core.forms import QuickSelect
 
 from .models import Employee
-from .selectors import departments, employees_matching
+from .selectors import department_choices, employees_matching
 
 
 def visible_departments(request):
     """The department filter offers only the departments the user may see."""
-    return departments(scope=request.scope)
+    return department_choices(scope=request.scope)
 
 
 STATUS_CHOICES = [("active", "Active"), ("inactive", "Inactive"), ("all", "All")]

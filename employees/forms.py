@@ -9,7 +9,7 @@ from accounts.scoping import EVERYTHING, Scope
 from core.forms import DATE_WIDGET, QuickSelect
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
-from .selectors import departments
+from .selectors import department_choices
 
 
 class DepartmentForm(forms.ModelForm):
@@ -59,7 +59,7 @@ class EmployeeForm(forms.ModelForm):
         if "department" in self.fields:
             self.fields["department"].empty_label = "Choose a department"
             # A user limited to some departments can only pick those.
-            self.fields["department"].queryset = departments(scope=scope)
+            self.fields["department"].queryset = department_choices(scope=scope)
         if "date_joined" in self.fields and not self.instance.pk:
             self.fields["date_joined"].initial = timezone.localdate
 

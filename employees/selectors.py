@@ -9,8 +9,14 @@ from .models import Department, Employee
 
 
 def departments(*, scope: Scope) -> QuerySet[Department]:
-    """The departments the user may see: choices of every department picker."""
+    """The departments the user may see."""
     return scope.limit(Department.objects.order_by(Lower("name")), "pk")
+
+
+def department_choices(*, scope: Scope) -> QuerySet[Department]:
+    """The departments a picker offers: their names only (250 whole rows with their
+    timestamps cost a page several milliseconds to read)."""
+    return departments(scope=scope).only("pk", "name")
 
 
 def department_list(*, scope: Scope) -> QuerySet[Department]:

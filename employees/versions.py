@@ -18,5 +18,15 @@ def employees_changed() -> None:
     transaction.on_commit(_new_version)
 
 
+def employees_version() -> str:
+    """The current version. A cache that lost it (restarted, emptied) gets a new one:
+    figures kept under the one before may be out of date."""
+    version = cache.get(EMPLOYEES_VERSION)
+    if version is None:
+        cache.add(EMPLOYEES_VERSION, uuid.uuid4().hex[:12], None)
+        version = cache.get(EMPLOYEES_VERSION)
+    return version
+
+
 def _new_version() -> None:
     cache.set(EMPLOYEES_VERSION, uuid.uuid4().hex[:12], None)

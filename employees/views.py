@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -19,6 +21,7 @@ from . import selectors, services
 from .filters import EmployeeFilter
 from .forms import DeactivateForm, DepartmentForm, EmployeeForm
 from .models import Employee
+from .versions import employees_version
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 
@@ -29,6 +32,14 @@ def _employee_or_404(request, code: str) -> Employee:
     if employee is None:
         raise Http404("No employee has that code.")
     return employee
+
+
+def _directory_count_key(request) -> str:
+    """What the directory's count depends on: the employee data's version, the user's
+    departments and the filters (not the page, nor the order)."""
+    filters = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "sort"))
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    return f"employees:directory-count:{employees_version()}:{request.scope.key}:{digest}"
 
 
 def _directory_url() -> str:
@@ -43,7 +54,9 @@ def _directory_url() -> str:
 def employee_list(request):
     directory = selectors.employee_directory(scope=request.scope)
     filterset = EmployeeFilter(request.GET, queryset=directory, request=request)
-    paginator = NearerEndPaginator(filterset.qs, settings.EMPLOYEES_PER_PAGE)
+    paginator = NearerEndPaginator(
+        filterset.qs, settings.EMPLOYEES_PER_PAGE, count_key=_directory_count_key(request)
+    )
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "filter": filterset,

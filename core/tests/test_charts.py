@@ -17,6 +17,15 @@ def test_bars_are_shares_of_the_longest():
     assert charts.bars([("Nobody", 0)])[0].percent == 0
 
 
+def test_largest_keeps_the_biggest_first_and_leaves_the_rest_for_one_bar():
+    sizes = {"A": 5, "B": 9, "C": 1, "D": 9, "E": 3}
+    kept, rest = charts.largest(list(sizes), 2, size=sizes.get)
+    assert kept == ["B", "D"]  # ties in the order given
+    assert rest == ["A", "E", "C"]
+    # One item left over is shown rather than hidden in a bar of its own.
+    assert charts.largest(list(sizes), 4, size=sizes.get) == (["B", "D", "A", "E", "C"], [])
+
+
 def test_rate_line_spans_a_100_by_100_box_with_100_percent_at_the_top():
     day = datetime.date(2026, 3, 2)
     series = [(day + datetime.timedelta(days=n), rate) for n, rate in enumerate([100, 50, 0])]

@@ -115,6 +115,27 @@ class TestDashboard:
         ]
         assertContains(response, "<strong>13</strong> employees still to mark.")
 
+    def test_many_departments_show_the_ten_largest_and_the_rest_in_one_line(self, client, viewer):
+        joined = today() - datetime.timedelta(days=10)
+        for n in range(14):  # "Dept 00" has 1 person, ..., "Dept 13" has 14
+            department = DepartmentFactory(name=f"Dept {n:02d}")
+            EmployeeFactory.create_batch(n + 1, department=department, date_joined=joined)
+        response = client.get("/")
+        bars = [(bar.label, bar.value) for bar in response.context["department_chart"]]
+        assert bars == [(f"Dept {n:02d}", n + 1) for n in range(13, 3, -1)] + [
+            ("4 other departments", 1 + 2 + 3 + 4)
+        ]
+        html = response.content.decode()
+        assert html.count('<th scope="row"><a href="/employees/?department=') == 10
+        others = '<a href="/departments/">4 other departments</a></th><td class="num">10</td>'
+        assertContains(response, others)
+        assertContains(response, "All 14 departments")
+        # Nobody is marked yet: the ten with the most to mark, then the others together.
+        assertContains(response, "Dept 13: 14 to mark")
+        assertNotContains(response, "Dept 03: 4 to mark")
+        assertContains(response, "4 other departments: 10 to mark")
+        assertContains(response, "<strong>105</strong> employees still to mark.")
+
     def test_when_everyone_is_marked_no_names_are_looked_for(self, client, viewer, company):
         AttendanceRecordFactory(employee=company["cat"], status="absent")
         with CaptureQueriesContext(connection) as queries:

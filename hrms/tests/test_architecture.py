@@ -57,3 +57,11 @@ def test_the_settings_list_our_apps_bottom_layer_first():
     ]
     installed = [app for app in settings.INSTALLED_APPS if app in order]
     assert installed == sorted(installed, key=order.index)
+
+
+def test_every_folder_of_tests_is_run():
+    """`make test` runs the test paths pyproject.toml lists: a folder of tests left out
+    of them is never run (the jobs app's were not, for a while)."""
+    listed = set(PYPROJECT["tool"]["pytest"]["ini_options"]["testpaths"])
+    folders = {path.parent.parent.name for path in settings.BASE_DIR.glob("*/tests/*.py")}
+    assert folders <= listed, f"Add {sorted(folders - listed)} to testpaths in pyproject.toml."

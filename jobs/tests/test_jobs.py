@@ -252,3 +252,14 @@ def test_a_file_larger_than_a_chunk_comes_back_whole(admin_user, monkeypatch):
     assert JobFile.objects.filter(job=job, role="result").count() == 8
     assert files.read_bytes(job, "result") == b"0123456789" * 5
     assert job.result_size == 50
+
+
+def test_an_uploaded_file_comes_back_byte_for_byte(admin_user, monkeypatch):
+    """Every byte value, over several chunks: stored in one statement (PostgreSQL's binary
+    COPY), read back a chunk at a time."""
+    monkeypatch.setattr(files, "CHUNK_BYTES", 100)
+    content = bytes(range(256)) * 3 + b"\x00\\N\t\r\n,;\"'"
+    job = start(admin_user, kind="test.file", text="")
+    assert files.save_bytes(job, "input", content) == len(content)
+    assert JobFile.objects.filter(job=job, role="input").count() == 8
+    assert files.read_bytes(job, "input") == content

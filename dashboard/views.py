@@ -32,9 +32,6 @@ def dashboard(request):
         departments, SHOWN_DEPARTMENTS, size=attrgetter("active_count")
     )
     other_people = sum(d.active_count for d in other_departments)
-    bars = [(d.name, d.active_count) for d in biggest]
-    if other_departments:
-        bars.append((f"{len(other_departments)} other departments", other_people))
     unmarked = day.unmarked
     if unmarked:
         most, rest = charts.largest(
@@ -60,7 +57,7 @@ def dashboard(request):
         "status_chart": charts.donut(
             [*statuses, ("unmarked", "Not marked", figures["not_marked"])]
         ),
-        "department_chart": charts.bars(bars),
+        "department_chart": charts.bars([(d.name, d.active_count) for d in biggest]),
         "rate_chart": charts.rate_line(attendance_selectors.daily_rates(working_days, scope=scope)),
         "unmarked": unmarked,
         "recent_employees": employee_selectors.recent_employees(scope=scope, limit=5),

@@ -350,10 +350,11 @@ def get_employee(request, employee_id: uuid.UUID):
     permission="employees.change_employee",
 )
 def update_employee(request, employee_id: uuid.UUID, payload: schemas.EmployeeUpdate):
-    """Change an employee's full name, email or department (any of them)."""
+    """Change an employee's full name, email, department or manager (any of them)."""
     employee = _employee(request, employee_id)
     data = {name: getattr(employee, name) for name in EMPLOYEE_FIELDS}
     data["department"] = employee.department.name
+    data["manager"] = employee.manager.employee_id if employee.manager_id else ""
     data.update(payload.dict(exclude_none=True))
     changes = _validated(request, data, instance=employee)
     return service(employee_services.employee_update, employee=employee, **changes)

@@ -49,12 +49,18 @@ class EmployeeIn(Schema):
     job_title: Text = ""
     phone: Text = ""
     date_joined: datetime.date | None = Field(None, description="Today when left out.")
+    manager: Text = Field(
+        "", description="The employee code of the person they report to; empty for none."
+    )
 
 
 class EmployeeUpdate(Schema):
     full_name: Text | None = None
     email: Text | None = None
     department: Text | None = None
+    manager: Text | None = Field(
+        None, description="The employee code of their new manager; empty for none."
+    )
 
 
 class EmployeeOut(Schema):
@@ -70,10 +76,15 @@ class EmployeeOut(Schema):
     is_active: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime | None
+    manager: str | None = Field(description="The employee code of the person they report to.")
 
     @staticmethod
     def resolve_department(employee) -> str:
         return employee.department.name
+
+    @staticmethod
+    def resolve_manager(employee) -> str | None:
+        return employee.manager.employee_id if employee.manager_id else None
 
 
 class EmployeeSummary(Schema):

@@ -50,6 +50,7 @@ def may_issue_for_others(user) -> bool:
 EMPLOYEE_COLUMNS = {
     **{name: name for name in schemas.EmployeeOut.model_fields},
     "department": "department__name",
+    "manager": "manager__employee_id",
 }
 RECORD_COLUMNS = {
     **{name: name for name in schemas.AttendanceOut.model_fields},

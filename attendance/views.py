@@ -19,7 +19,7 @@ from core.formats import format_day, format_day_range
 from core.forms import add_service_errors
 from core.htmx import finish, render_page, render_partials, safe_next
 from core.pagination import filtered_page
-from employees.selectors import employee_by_code, employee_directory
+from employees.selectors import direct_reports, employee_by_code, employee_directory
 from jobs.exports import export_or_start
 
 from . import selectors, services
@@ -77,6 +77,9 @@ def employee_profile(request, code):
         "calendar_legend": selectors.CALENDAR_LEGEND,
         "recent": selectors.recent_records(employee=employee),
         "history": audit.describe(selectors.employee_history(employee)[:HISTORY_ON_PROFILE]),
+        "manager_visible": employee.manager_id is not None
+        and request.scope.allows(employee.manager.department_id),
+        "reports": direct_reports(employee=employee, scope=request.scope),
     }
     if request.htmx.target == "calendar":  # the calendar's month links
         partial = "calendar"

@@ -1,6 +1,7 @@
 """Saving model instances so that every database rule reaches the user as a message, and
 saving many at once cheaply."""
 
+import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -142,3 +143,17 @@ def batched(values: Iterable, size: int) -> Iterator[list]:
     values = iter(values)
     while batch := list(itertools.islice(values, size)):
         yield batch
+
+
+def one_writer_at_a_time(name: str) -> None:
+    """Inside a transaction: wait until no other transaction holds `name`, and hold it to
+    the end of this one. For rules that span rows no constraint can express (no loop in
+    the reporting lines): two writers that each check, then write, could otherwise each
+    pass a check the other's write breaks. On PostgreSQL an advisory lock; SQLite lets
+    one transaction write at a time anyway."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("one_writer_at_a_time() needs a transaction.")
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

@@ -108,9 +108,41 @@ def create_demo_data(
         person.is_active = False
         person.date_left = today - datetime.timedelta(days=rng.randint(1, 25))
         person.date_joined = min(person.date_joined, person.date_left)
+    _reporting_lines(people)
     Employee.objects.bulk_create(people, batch_size=1000)
     if days:
         _create_demo_attendance(people, days=days, rng=rng, today=today)
+
+
+# People who report to one team lead in the demo's departments.
+TEAM_LEADS = 8
+
+
+def _reporting_lines(people: list[Employee]) -> None:
+    """A small organisation chart: the first current employee of the first department
+    leads everyone; each department's first current employee reports to them, up to
+    TEAM_LEADS more lead teams in it, and everyone else reports to one of those."""
+    current = [person for person in people if person.is_active]
+    if not current:
+        return
+    chief = current[0]
+    by_department: dict[int, list[Employee]] = {}
+    for person in people:
+        by_department.setdefault(person.department_id, []).append(person)
+    for members in by_department.values():
+        leaders = [p for p in members if p.is_active and p is not chief][: TEAM_LEADS + 1]
+        if not leaders:
+            for person in members:
+                person.manager = chief if person is not chief else None
+            continue
+        head, leads = leaders[0], leaders[1:] or leaders[:1]
+        head.manager = chief
+        for lead in leads:
+            if lead is not head:
+                lead.manager = head
+        others = [p for p in members if p is not chief and p is not head and p not in leads]
+        for n, person in enumerate(others):
+            person.manager = leads[n % len(leads)]
 
 
 def _create_demo_attendance(people, *, days: int, rng: random.Random, today) -> None:

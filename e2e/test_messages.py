@@ -23,6 +23,9 @@ def add_department(page: Page, name: str) -> None:
     dialog = open_dialog(page, "+ Add department", "Add department")
     dialog.get_by_label("Name").fill(name)
     dialog.get_by_role("button", name="Add department").click()
+    # Saved before the test goes on: a page asked for while the save is still running
+    # would find the test database's table locked (SQLite's shared in-memory database).
+    expect(page.locator(".message", has_text=name)).to_be_visible()
 
 
 def test_a_message_covers_nothing_and_stays_until_the_next_action(new_page, hr_admin, staff):

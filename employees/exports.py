@@ -20,6 +20,7 @@ HEADER = [
     "Date joined",
     "Date left",
     "Status",
+    "Manager code",
 ]
 
 
@@ -31,9 +32,9 @@ def employees_export(*, scope: Scope, query) -> Export:
     employees = EmployeeFilter(query, queryset=directory, request=request).qs
     columns = ["employee_id", "full_name", "email", "department__name", "job_title", "phone"]
     rows = (
-        [*values, joined, left, "Active" if active else "Inactive"]
-        for *values, joined, left, active in employees.values_list(
-            *columns, "date_joined", "date_left", "is_active"
+        [*values, joined, left, "Active" if active else "Inactive", manager or ""]
+        for *values, joined, left, active, manager in employees.values_list(
+            *columns, "date_joined", "date_left", "is_active", "manager__employee_id"
         ).iterator(chunk_size=2000)
     )
     return Export(

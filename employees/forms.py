@@ -19,7 +19,41 @@ class DepartmentForm(forms.ModelForm):
         error_messages = {"name": {"required": "Enter a department name."}}
 
 
+class ManagerByCode(forms.Field):
+    """A manager given by their employee code: a list of 100,000 names is no picker."""
+
+    def __init__(self, *, scope: Scope = EVERYTHING, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.employee_id if isinstance(value, Employee) else value
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "maxlength": "20"}
+
+    def to_python(self, value):
+        code = str(value or "").strip().upper()
+        if not code:
+            return None
+        manager = None
+        if len(code) <= 20:
+            found = self.scope.limit(Employee.objects.all(), "department")
+            manager = found.filter(employee_id=code).first()
+        if manager is None:
+            raise ValidationError(f"No employee has the code {code[:20]}.", code="unknown_manager")
+        return manager
+
+
 class EmployeeForm(forms.ModelForm):
+    manager = ManagerByCode(
+        required=False,
+        label="Manager",
+        help_text="The employee code of the person they report to, for example EMP-001. "
+        "Leave empty if they report to no one here.",
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Employee
         fields = EMPLOYEE_FIELDS
@@ -60,14 +94,44 @@ class EmployeeForm(forms.ModelForm):
             self.fields["department"].empty_label = "Choose a department"
             # A user limited to some departments can only pick those.
             self.fields["department"].queryset = department_choices(scope=scope)
-        if "date_joined" in self.fields and not self.instance.pk:
+        if "date_joined" in self.fields and self.instance._state.adding:
             self.fields["date_joined"].initial = timezone.localdate
+        if "manager" in self.fields:
+            self.fields["manager"].scope = scope
+            if self.instance.manager_id and not self.is_bound:
+                self.initial["manager"] = self.instance.manager.employee_id
 
     def clean_employee_id(self):
         return self.cleaned_data["employee_id"].upper()
 
     def clean_email(self):
         return self.cleaned_data["email"].lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        manager = cleaned.get("manager")
+        if manager is not None and manager.pk != self.instance.manager_id:
+            # The service checks again, holding the lines until it saves.
+            probe = Employee(
+                pk=self.instance.pk, manager=manager, full_name=self.instance.full_name
+            )
+            probe._state.adding = self.instance._state.adding
+            if loop := probe.reporting_loop():
+                self.add_error("manager", loop)
+        return cleaned
+
+    def clean_manager(self):
+        manager = self.cleaned_data["manager"]
+        if manager is None or manager.pk == self.instance.manager_id:
+            return manager
+        if manager.pk == self.instance.pk:
+            raise ValidationError("An employee cannot be their own manager.", code="own_manager")
+        if not manager.is_active:
+            raise ValidationError(
+                f"{manager.full_name} no longer works here: choose a current employee.",
+                code="manager_left",
+            )
+        return manager
 
     def validate_unique(self):
         super().validate_unique()
@@ -127,6 +191,7 @@ class EmployeeImportForm(EmployeeForm):
     def __init__(self, *, departments: dict[str, Department]):
         super().__init__({})
         self.fields["department"] = DepartmentByName(departments)
+        del self.fields["manager"]  # by code, for the whole file (imports.employees_import)
 
     def check_row(self, data: dict, *, instance: Employee | None = None) -> bool:
         """Check one row, into `instance` (or a new employee); True if it is valid."""
@@ -146,7 +211,7 @@ class EmployeeImportForm(EmployeeForm):
 
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()
-        exclusions.add("department")  # found above, without a query per row
+        exclusions.update(("department", "manager"))  # found for the file, not a query per row
         return exclusions
 
     def validate_unique(self):

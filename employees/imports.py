@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.scoping import CANNOT_ADD_DEPARTMENTS, EVERYTHING, Scope
 from core.audit import snapshot
-from core.db import batched
+from core.db import batched, one_writer_at_a_time
 from core.formats import format_day
 from core.spreadsheets import Column, ImportReport, Table
 
@@ -32,6 +32,7 @@ IMPORT_COLUMNS = [
     Column("phone", "Phone", ("phone number", "mobile")),
     Column("date_joined", "Date joined", ("joined", "joining date", "start date")),
     Column("date_left", "Date left", ("left", "leaving date", "end date")),
+    Column("manager", "Manager code", ("manager", "reports to", "manager employee code")),
 ]
 IMPORT_LABELS = {column.name: column.label for column in IMPORT_COLUMNS}
 
@@ -123,10 +124,19 @@ def employees_import(
         (to_update if existing else to_create).append((before, employee))
 
     _check_updates_keep_attendance_inside(to_update, report, rows=seen_codes)
+    lines = _managers_from_file(table, [e for _, e in to_create + to_update], scope, report)
     report.created, report.updated = len(to_create), len(to_update)
+    _check_no_reporting_loops(lines, report, rows=seen_codes)
     if report.errors or dry_run:
         return report
     with transaction.atomic():
+        if lines:
+            # Checked again holding the reporting lines: another change since the check
+            # must not close a loop with this file's.
+            one_writer_at_a_time("employees:reporting-lines")
+            _check_no_reporting_loops(lines, report, rows=seen_codes)
+            if report.errors:
+                raise ValidationError(report.errors[0].message, code="reporting_loop")
         for department in new_departments:  # the rows hold these very objects
             department.pk = services.department_create(name=department.name).pk
             department._state.adding = False
@@ -142,6 +152,72 @@ def employees_import(
 LOOKUP_BATCH = 10_000
 
 OPTIONAL_COLUMNS = ("job_title", "phone", "date_joined", "date_left")
+
+
+def _managers_from_file(
+    table: Table, employees: list[Employee], scope: Scope, report: ImportReport
+) -> dict[Employee, Employee]:
+    """Each row's manager, by code: someone already here (whom the user may see) or
+    someone else in the file. An empty cell keeps an employee's manager (a new employee
+    has none). Returns the employees whose manager the file sets, and to whom."""
+    by_code = {employee.employee_id: employee for employee in employees}
+    wanted = {}
+    for number, data in table.rows:
+        code = data.get("employee_id", "").strip().upper()
+        manager_code = (data.get("manager") or "").strip().upper()
+        if manager_code and code in by_code:
+            wanted[by_code[code]] = (number, manager_code)
+    missing = {m for _, m in wanted.values() if m not in by_code}
+    here = {}
+    for some in batched(missing, LOOKUP_BATCH):
+        found = scope.limit(Employee.objects.filter(employee_id__in=some), "department")
+        here.update(
+            (e.employee_id, e) for e in found.only("pk", "employee_id", "full_name", "is_active")
+        )
+    lines = {}
+    for employee, (number, manager_code) in wanted.items():
+        manager = by_code.get(manager_code) or here.get(manager_code)
+        if manager is None:
+            report.error(
+                number,
+                "Manager code",
+                f"No employee has the code {manager_code}, here or in the file.",
+            )
+        elif manager.pk == employee.pk:
+            report.error(number, "Manager code", "An employee cannot be their own manager.")
+        elif not manager.is_active and manager.pk != employee.manager_id:
+            report.error(
+                number,
+                "Manager code",
+                f"{manager.full_name} no longer works here: choose a current employee.",
+            )
+        else:
+            employee.manager = manager
+            lines[employee] = manager
+    return lines
+
+
+def _check_no_reporting_loops(
+    lines: dict[Employee, Employee], report: ImportReport, *, rows: dict
+) -> None:
+    """Refuse managers that would make a loop in the reporting lines, with the file's
+    changes laid over everyone's current managers (read in one query)."""
+    if not lines:
+        return
+    above = dict(Employee.objects.exclude(manager=None).values_list("pk", "manager_id"))
+    above.update((employee.pk, manager.pk) for employee, manager in lines.items())
+    for employee, manager in lines.items():
+        seen, current = {employee.pk}, manager.pk
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = above.get(current)
+        if current == employee.pk:
+            report.error(
+                rows.get(employee.employee_id, 0),
+                "Manager code",
+                f"{manager.full_name} reports to {employee.full_name} (directly or through "
+                f"others), so cannot also be {employee.full_name}'s manager.",
+            )
 
 
 def _row_values(data: dict, existing: Employee | None) -> dict:

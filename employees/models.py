@@ -2,7 +2,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Trim, Upper
 from django.urls import reverse
@@ -82,6 +82,14 @@ class Employee(models.Model):
     full_name = models.CharField(max_length=100)
     email = models.EmailField(unique=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="employees")
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The person this employee reports to.",
+    )
     job_title = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=30, blank=True)
     date_joined = models.DateField(default=timezone.localdate)
@@ -109,6 +117,11 @@ class Employee(models.Model):
                 "full_name",
                 name="employee_full_name_trimmed",
                 message="Enter the employee's full name.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(manager=F("pk")),
+                name="employee_not_own_manager",
+                violation_error_message="An employee cannot be their own manager.",
             ),
             models.CheckConstraint(
                 condition=Q(date_left__isnull=True) | Q(date_left__gte=F("date_joined")),
@@ -145,6 +158,21 @@ class Employee(models.Model):
         """Kept with each audit log entry: lets department limits apply to history."""
         return {"department": self.department_id, "employee": str(self.pk)}
 
+    def reporting_loop(self) -> str:
+        """Why this employee's manager cannot be their manager (it would make a loop in
+        the reporting lines), or "" if they can."""
+        if self.manager_id is None or self._state.adding:
+            return ""  # nobody reports to a new employee yet
+        if self.manager_id == self.pk:
+            return "An employee cannot be their own manager."
+        if self.pk in managers_above(self):
+            manager = self.manager
+            return (
+                f"{manager.full_name} reports to {self.full_name} (directly or through "
+                f"others), so cannot also be {self.full_name}'s manager."
+            )
+        return ""
+
     def was_employed_on(self, day) -> bool:
         """The same test as `Employee.objects.employed_on(day)`, for one employee."""
         if day < self.date_joined:
@@ -170,6 +198,31 @@ class Employee(models.Model):
         return super().unique_error_message(model_class, unique_check)
 
 
+def managers_above(employee: Employee) -> list[uuid.UUID]:
+    """The ids of `employee`'s manager, their manager, and so on up the reporting line,
+    nearest first, in one (recursive) query however long the line."""
+    if employee.manager_id is None:
+        return []
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE line(id, manager_id, depth) AS (
+            SELECT id, manager_id, 1 FROM {table} WHERE id = %s
+            UNION ALL
+            SELECT above.id, above.manager_id, line.depth + 1
+            FROM {table} above JOIN line ON above.id = line.manager_id
+            WHERE line.depth < %s
+        )
+        SELECT id FROM line ORDER BY depth
+    """  # noqa: S608 (the table name is the model's own)
+    pk = Employee._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk.get_db_prep_value(employee.manager_id, connection), MAX_LINE])
+        return [pk.to_python(row[0]) for row in cursor.fetchall()]
+
+
+# No reporting line is longer; the bound ends a walk round a loop, should one get in.
+MAX_LINE = 1000
+
 # The fields a person fills in for an employee: on the pages, in a file, through the API.
 EMPLOYEE_FIELDS = (
     "employee_id",
@@ -180,4 +233,5 @@ EMPLOYEE_FIELDS = (
     "phone",
     "date_joined",
     "date_left",
+    "manager",
 )

@@ -28,7 +28,7 @@ def department_list(*, scope: Scope) -> QuerySet[Department]:
 
 
 def employee_directory(*, scope: Scope) -> QuerySet[Employee]:
-    return scope.limit(Employee.objects.select_related("department"), "department")
+    return scope.limit(Employee.objects.select_related("department", "manager"), "department")
 
 
 def employees_matching(employees: QuerySet[Employee], text: str) -> QuerySet[Employee]:
@@ -48,3 +48,12 @@ def employee_by_code(code: str, *, scope: Scope) -> Employee | None:
 
 def recent_employees(*, scope: Scope, limit: int = 5) -> QuerySet[Employee]:
     return employee_directory(scope=scope).order_by("-created_at", "-employee_id")[:limit]
+
+
+def direct_reports(*, employee: Employee, scope: Scope, limit: int = 10) -> dict:
+    """Who reports to `employee` now (current employees the reader may see): how many, and
+    the first `limit` of them by name."""
+    reports = scope.limit(employee.reports.filter(is_active=True), "department")
+    first = list(reports.order_by("full_name", "employee_id")[:limit])
+    count = len(first) if len(first) < limit else reports.count()
+    return {"count": count, "first": first, "more": count - len(first)}

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.audit import log_bulk
-from core.db import delete_once, insert_many, save_validated
+from core.db import delete_once, insert_many, one_writer_at_a_time, save_validated
 from core.formats import format_day
 
 from .models import EMPLOYEE_FIELDS, Department, Employee
@@ -66,6 +66,7 @@ def employee_create(
     phone: str = "",
     date_joined: datetime.date | None = None,
     date_left: datetime.date | None = None,
+    manager: Employee | None = None,
 ) -> Employee:
     employee = Employee(
         employee_id=employee_id,
@@ -76,6 +77,7 @@ def employee_create(
         phone=phone,
         date_joined=date_joined or timezone.localdate(),
         date_left=date_left,
+        manager=manager,
     )
     save_validated(employee)
     return employee
@@ -84,11 +86,24 @@ def employee_create(
 @transaction.atomic
 def employee_update(*, employee: Employee, **changes) -> Employee:
     """Change any of the fields in EMPLOYEE_FIELDS."""
+    line_before = employee.manager_id
     for name, value in _employee_fields(changes).items():
         setattr(employee, name, value)
     _check_attendance_within_employment(employee)
+    if employee.manager_id != line_before:
+        _check_reporting_line(employee)
     save_validated(employee)
     return employee
+
+
+def _check_reporting_line(employee: Employee) -> None:
+    """Refuse a new manager who reports to `employee`, directly or through others:
+    reporting lines have no loops. Checked with the lines held against other writers
+    until this change is committed, so two changes cannot each close half a loop."""
+    if employee.manager_id is not None:
+        one_writer_at_a_time("employees:reporting-lines")
+    if loop := employee.reporting_loop():
+        raise ValidationError({"manager": loop}, code="reporting_loop")
 
 
 @transaction.atomic

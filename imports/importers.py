@@ -43,6 +43,7 @@ IMPORTERS = {
             "+44 20 7946 0000",
             "2024-01-15",
             "",
+            "",
         ],
     ),
     ImportBatch.Kind.ATTENDANCE: Importer(

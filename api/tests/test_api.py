@@ -84,6 +84,23 @@ class TestEmployees:
         assert uuid.UUID(body["id"])
         assert set(body) >= {"id", "created_at", "updated_at"}
 
+    def test_reporting_lines_by_code(self, api, sales):
+        boss = EmployeeFactory(employee_id="BOSS", full_name="Big Boss")
+        created = post(api, "/api/employees/", {**NEW_EMPLOYEE, "manager": "boss"}).json()
+        assert created["manager"] == "BOSS"
+        listed = api.get("/api/employees/", {"search": "EMP001"}).json()
+        assert [row["manager"] for row in listed] == ["BOSS"]
+        # The boss cannot report to someone who reports to them.
+        loop = put(api, f"/api/employees/{boss.pk}", {"manager": "EMP001"})
+        assert loop.status_code == 422
+        assert loop.json()["detail"][0]["loc"] == ["body", "manager"]
+        assert "John Doe reports to Big Boss" in loop.json()["detail"][0]["msg"]
+        cleared = put(api, f"/api/employees/{created['id']}", {"manager": ""})
+        assert cleared.status_code == 200
+        assert cleared.json()["manager"] is None
+        unknown = put(api, f"/api/employees/{created['id']}", {"manager": "NOPE"})
+        assert unknown.json()["detail"][0]["msg"] == "No employee has the code NOPE."
+
     @pytest.mark.parametrize(
         "duplicate", [{"employee_id": "EMP001"}, {"email": "JOHN.DOE@example.COM"}]
     )

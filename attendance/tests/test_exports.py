@@ -46,6 +46,7 @@ def exporter(user_with):
 class TestDirectoryExport:
     def test_csv_follows_the_filters(self, client, exporter):
         sales = DepartmentFactory(name="Sales")
+        boss = EmployeeFactory(employee_id="E2")  # in another department
         EmployeeFactory(
             employee_id="E1",
             full_name='=HYPERLINK("http://x")',
@@ -53,8 +54,8 @@ class TestDirectoryExport:
             department=sales,
             phone="+44 1",
             date_joined=d(3),
+            manager=boss,
         )
-        EmployeeFactory(employee_id="E2")
         response = client.get("/employees/export/csv/", {"department": sales.pk})
         assert response["Content-Disposition"].startswith('attachment; filename="employees-')
         assert response.streaming
@@ -70,6 +71,7 @@ class TestDirectoryExport:
             "2025-03-03",
             "",
             "Active",
+            "E2",
         ]
         assert len(rows) == 2
 

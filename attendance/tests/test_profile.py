@@ -212,7 +212,7 @@ class TestProfileCalendar:
         )
         days = [day for week in response.context["calendar"].weeks for day in week if day]
         assert [day.code for day in days].count("P") == 21  # every weekday of March 2025
-        # session, user, permissions (one query), department scope, employee, summary, the
-        # month's holidays, the month's records, history, the department its entry names,
-        # recent records
-        assert few == many == 11
+        # session, user, permissions (one query), department scope, employee (and their
+        # manager), summary, the month's holidays, the month's records, history, the
+        # department its entry names, recent records, direct reports
+        assert few == many == 12

@@ -22,7 +22,7 @@ from employees.tests.factories import DepartmentFactory, EmployeeFactory
 from imports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
-HEADER = "employee_id,full_name,email,department,job_title,phone,date_joined,date_left"
+HEADER = "employee_id,full_name,email,department,job_title,phone,date_joined,date_left,manager"
 
 
 def csv_file(text: str, name="people.csv", encoding="utf-8") -> SimpleUploadedFile:

@@ -31,6 +31,7 @@ ROLES = {
         "employees.export_employee",
         "attendance.export_attendancerecord",
         "employees.import_employee",
+        "employees.invite_employee",
         "attendance.import_attendancerecord",
         "auditlog.view_logentry",
         "api.manage_apitoken",

@@ -172,7 +172,7 @@ def test_directory_downloads_as_filtered(admin_page, staff, tmp_path):
         ["ENG-003", "Grace Hopper"],
     ]
     joined = (today - datetime.timedelta(days=365)).isoformat()
-    assert rows[1][3:] == ["Engineering", "Analyst", "", joined, "", "Active"]
+    assert rows[1][3:] == ["Engineering", "Analyst", "", joined, "", "Active", ""]  # no manager
 
     saved = download(page, page.get_by_role("link", name="Excel (XLSX)"), tmp_path)
     assert saved.name == f"employees-{today:%Y-%m-%d}.xlsx"

@@ -76,6 +76,10 @@ def samples(world: dict) -> dict[str, dict]:
         "jobs:cancel": {"pk": world["job"]},
         "jobs:download": {"pk": world["job"]},
         "tokens:revoke": {"pk": world["token"].pk},
+        "people:invite": code,
+        # A link whose token no longer works: the page says so.
+        "people:accept": {"uidb64": "MQ", "token": "old-link"},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "old-link"},
         "employees:export": {"fmt": "csv"},
         "attendance:export": {"fmt": "csv"},
         "attendance:register_export": {"fmt": "csv"},

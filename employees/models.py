@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
@@ -95,6 +96,14 @@ class Employee(models.Model):
     date_joined = models.DateField(default=timezone.localdate)
     date_left = models.DateField(null=True, blank=True)
     is_active = models.BooleanField("active", default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+        help_text="The account this employee signs in with (set when they accept an invitation).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -139,6 +148,7 @@ class Employee(models.Model):
         permissions = [
             ("export_employee", "Can export the employee directory"),
             ("import_employee", "Can import employees from a file"),
+            ("invite_employee", "Can invite employees to sign in"),
         ]
 
     def __str__(self):
@@ -172,6 +182,13 @@ class Employee(models.Model):
                 f"others), so cannot also be {self.full_name}'s manager."
             )
         return ""
+
+    @property
+    def may_sign_in(self) -> bool:
+        """Current employees sign in; from the day after their last day, they cannot."""
+        if not self.is_active:
+            return False
+        return self.date_left is None or self.date_left >= timezone.localdate()
 
     def was_employed_on(self, day) -> bool:
         """The same test as `Employee.objects.employed_on(day)`, for one employee."""

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -93,6 +94,7 @@ def employee_update(*, employee: Employee, **changes) -> Employee:
     if employee.manager_id != line_before:
         _check_reporting_line(employee)
     save_validated(employee)
+    sign_in_follows_employment(employee)
     return employee
 
 
@@ -115,6 +117,7 @@ def employee_deactivate(*, employee: Employee, date_left: datetime.date | None =
     employee.date_left = date_left or employee.date_left or timezone.localdate()
     _check_attendance_within_employment(employee)
     save_validated(employee)
+    sign_in_follows_employment(employee)
     return employee
 
 
@@ -126,14 +129,41 @@ def employee_reactivate(*, employee: Employee) -> Employee:
     employee.is_active = True
     employee.date_left = None
     save_validated(employee)
+    sign_in_follows_employment(employee)
     return employee
 
 
 @transaction.atomic
 def employee_delete(*, employee: Employee) -> None:
     """Delete an employee and everything recorded about them; Employee.DoesNotExist if
-    someone else deleted them first."""
+    someone else deleted them first. Their account, if any, can no longer sign in."""
     delete_once(employee)
+    if employee.user is not None:
+        employee.user.is_active = False
+        employee.user.save(update_fields=["is_active"])
+
+
+def sign_in_follows_employment(employee: Employee) -> None:
+    """Open or close the employee's account as they start or stop working here: someone
+    deactivated, or past their last day, cannot sign in, and their open sessions end at
+    their next request (Django signs out inactive users)."""
+    user = employee.user
+    if user is not None and user.is_active != employee.may_sign_in:
+        user.is_active = employee.may_sign_in
+        user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def accounts_of_leavers_close(*, today: datetime.date | None = None) -> int:
+    """Close the accounts of employees whose last day has passed (run every night; a
+    deactivation closes them at once). Returns how many were closed."""
+    today = today or timezone.localdate()
+    leavers = Employee.objects.filter(Q(is_active=False) | Q(date_left__lt=today))
+    return (
+        get_user_model()
+        .objects.filter(employee__in=leavers, is_active=True)
+        .update(is_active=False)
+    )
 
 
 def _check_attendance_within_employment(employee: Employee) -> None:
@@ -184,4 +214,9 @@ def employees_save_many(
         [employee for _, employee in changed], [*EMPLOYEE_FIELDS, "updated_at"], batch_size=500
     )
     log_bulk([*((None, employee) for employee in new), *changed], actor=by)
+    with_accounts = [employee for _, employee in changed if employee.user_id]
+    for may_sign_in in (True, False) if with_accounts else ():
+        get_user_model().objects.filter(
+            employee__in=[e.pk for e in with_accounts if e.may_sign_in == may_sign_in]
+        ).exclude(is_active=may_sign_in).update(is_active=may_sign_in)
     employees_changed()

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "employees",
     "attendance",
     "imports",
+    "people",
     "dashboard",
     "activity",
     "api",
@@ -211,6 +212,14 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+# Invitation and password links work once, for this long (seconds; 3 days).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+
+# Email (invitations, password resets): written to the console (`make run` shows it) until
+# EMAIL_URL names a server, e.g. smtp+tls://user:password@smtp.example.com:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HRMS Lite <hrms@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "en-gb"
 # How dates and numbers look to people: one style, set in core/formats/en_GB/formats.py.
@@ -375,6 +384,7 @@ SCHEDULED_TASKS = {
     "jobs.tasks.recover_stalled_jobs": "* * * * *",
     "jobs.tasks.clear_expired_files": "7 * * * *",
     "jobs.tasks.prune_task_results": "37 3 * * *",
+    "employees.tasks.close_accounts_of_leavers": "1 0 * * *",
 }
 
 # Loading a backup (loaddata) must not write new history for what it restores.

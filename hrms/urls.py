@@ -17,9 +17,27 @@ urlpatterns = [
     path("activity/", include("activity.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # A forgotten password: a link by email (Django's views and tokens).
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # Before the employees' own URLs, where "import" would be read as an employee code.
     path("", include("imports.urls")),
     path("", include("jobs.urls")),
+    path("", include("people.urls")),
     path("employees/", include("employees.urls")),
     # After them, where "new" would be read as an employee code.
     path("employees/", include(profile_patterns)),

@@ -25,6 +25,14 @@ RULES = {
     "activity:list": (HR, NO_POST),
     "login": (ALL, ALL),
     "logout": ("login 405 405 405 405", "login login login login login"),
+    # A forgotten password, and an invitation's link: for anyone (a link with a bad token
+    # says it no longer works).
+    "password_reset": (ALL, ALL),
+    "password_reset_done": (ALL, "405 405 405 405 405"),
+    "password_reset_confirm": (ALL, ALL),
+    "password_reset_complete": (ALL, "405 405 405 405 405"),
+    "people:accept": (ALL, ALL),
+    "people:invite": (NO_POST, HR),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),
     "employees:export": (HR, NO_POST),
@@ -114,6 +122,8 @@ def kwargs_for(name, route, world, which="in"):
         "object_id": "1",
         "content_type_id": "1",
         "id": "1",
+        "uidb64": "MQ",
+        "token": "bad-token",
     }
     if "<uuid:pk>" in route:
         values["pk"] = world["job" if name.startswith("jobs:") else "batch"].pk

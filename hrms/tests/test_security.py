@@ -132,6 +132,7 @@ DOWNLOADS_AND_PROBES = {
     "tokens:revoke",
     "jobs:cancel",
     "jobs:download",
+    "people:invite",
 }
 PAGES = [
     name

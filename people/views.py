@@ -1,0 +1,52 @@
+"""Invitations: HR sends one; the employee follows its link and sets a password."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from employees.selectors import employee_by_code
+
+from . import services
+from .tokens import invitation_tokens
+
+
+@require_POST
+@permission_required("employees.invite_employee", raise_exception=True)
+def invite(request, code):
+    """Invite one employee to sign in (again, if their last link was not used)."""
+    employee = employee_by_code(code, scope=request.scope)
+    if employee is None:
+        raise Http404("No employee has that code.")
+    try:
+        services.invitation_send(
+            employee=employee, by=request.user, site_url=request.build_absolute_uri("/")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent to {employee.email}.")
+    return redirect(employee)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AcceptInvitation(auth_views.PasswordResetConfirmView):
+    """The invitation's link: choose a password, then sign in with it."""
+
+    token_generator = invitation_tokens
+    template_name = "people/accept_invitation.html"
+    success_url = reverse_lazy("login")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            f"Your password is set. Sign in as {self.user.get_username()}.",
+        )
+        return response

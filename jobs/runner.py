@@ -30,7 +30,11 @@ UNEXPECTED = (
 
 
 class JobCancelled(Exception):
-    """The user asked to cancel: stop, changing nothing."""
+    """The user asked to cancel: stop, changing nothing (or say what stays done)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
 
 
 class JobFailed(Exception):
@@ -108,8 +112,9 @@ def run(job_id: str) -> str:
     try:
         kind = KINDS[job.kind]
         kind.run(job, context)
-    except JobCancelled:
-        _finish(job.pk, Job.State.CANCELLED, _cancelled_message(job), context.report)
+    except JobCancelled as cancelled:
+        message = cancelled.message or _cancelled_message(job)
+        _finish(job.pk, Job.State.CANCELLED, message, context.report)
     except JobFailed as failure:
         _finish(job.pk, Job.State.FAILED, failure.message, failure.report or context.report)
     except Exception:

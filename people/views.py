@@ -5,14 +5,17 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from employees.selectors import employee_by_code
+from jobs import services as jobs
 
-from . import services
+from . import selectors, services
+from .forms import InviteManyForm
+from .tasks import INVITE_MANY
 from .tokens import invitation_tokens
 
 
@@ -32,6 +35,29 @@ def invite(request, code):
     else:
         messages.success(request, f"Invitation sent to {employee.email}.")
     return redirect(employee)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("employees.invite_employee", raise_exception=True)
+def invite_many(request):
+    """Invite everyone (of a department) who works here and has no account yet: a job."""
+    form = InviteManyForm(request.POST if request.method == "POST" else None, scope=request.scope)
+    if form.is_valid():
+        department = form.cleaned_data["department"]
+        who = f"everyone in {department.name}" if department else "everyone"
+        job = jobs.job_start(
+            kind=INVITE_MANY,
+            title=f"Invite {who} not invited yet",
+            by=request.user,
+            scope=request.scope,
+            params={
+                "department": department.pk if department else None,
+                "site_url": request.build_absolute_uri("/"),
+            },
+        )
+        return redirect(job)
+    context = {"form": form, "waiting": selectors.not_invited(scope=request.scope).count()}
+    return render(request, "people/invite_many.html", context, status=400 if form.is_bound else 200)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -33,6 +33,7 @@ RULES = {
     "password_reset_complete": (ALL, "405 405 405 405 405"),
     "people:accept": (ALL, ALL),
     "people:invite": (NO_POST, HR),
+    "people:invite_many": (HR, HR),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),
     "employees:export": (HR, NO_POST),

@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from employees import services as employee_services
 from employees.models import Employee
-from employees.tests.factories import EmployeeFactory
+from employees.tests.factories import DepartmentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-Long-enough-passw0rd"
@@ -140,3 +140,41 @@ def test_a_forgotten_password_is_reset_by_email(client, django_user_model):
     page = client.get(link, follow=True)
     client.post(page.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD})
     assert signs_in(client, "sam")
+
+
+class TestInviteMany:
+    def test_everyone_not_invited_yet_in_one_job(self, client, hr, jane):
+        sales = DepartmentFactory(name="Sales")
+        EmployeeFactory.create_batch(3, department=sales)
+        EmployeeFactory(department=sales, is_active=False)  # has left: skipped
+        client.post("/employees/JANE/invite/")  # already invited: skipped
+        mail.outbox.clear()
+        page = client.get("/employees/invitations/")
+        assertContains(page, "<strong>3</strong> current employees in your departments have")
+        response = client.post("/employees/invitations/", {"department": sales.pk}, follow=True)
+        assertContains(response, "Sent 3 invitations.")
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(
+            Employee.objects.filter(department=sales, is_active=True).values_list(
+                "email", flat=True
+            )
+        )
+        # Nobody is left to invite in Sales; a second run sends nothing.
+        response = client.post("/employees/invitations/", {"department": sales.pk}, follow=True)
+        assertContains(response, "Sent 0 invitations.")
+        assert len(mail.outbox) == 3
+
+    def test_a_limited_hr_admin_invites_only_their_departments(self, client, limited_hr):
+        EmployeeFactory(department=limited_hr.inside, email="in@example.com")
+        EmployeeFactory(department=limited_hr.outside, email="out@example.com")
+        client.force_login(limited_hr.user)
+        response = client.post("/employees/invitations/", {}, follow=True)
+        assertContains(response, "Sent 1 invitation.")
+        assert [m.to for m in mail.outbox] == [["in@example.com"]]
+        refused = client.post("/employees/invitations/", {"department": limited_hr.outside.pk})
+        assertContains(refused, "That department does not exist (any more).", status_code=400)
+
+    def test_only_for_those_who_may_invite(self, client, user_with):
+        user_with("employees.view_employee", username="viewer")
+        assert client.get("/employees/invitations/").status_code == 403
+        assert client.post("/employees/invitations/", {}).status_code == 403
+        assert not mail.outbox

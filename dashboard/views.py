@@ -2,8 +2,7 @@
 
 from operator import attrgetter, itemgetter
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -18,9 +17,11 @@ SHOWN_DEPARTMENTS = 10
 
 
 @require_safe
-@permission_required("employees.view_employee", raise_exception=True)
 def dashboard(request):
-    """Today's picture at a glance. Every figure is computed in the database."""
+    """Today's picture at a glance. Every figure is computed in the database. Someone who
+    may not see the directory (an employee) lands on their own attendance instead."""
+    if not request.user.has_perm("employees.view_employee"):
+        return redirect("people:my_attendance")
     today = timezone.localdate()
     scope = request.scope
     working_days = attendance_selectors.rate_window(until=today)

@@ -77,6 +77,7 @@ def samples(world: dict) -> dict[str, dict]:
         "jobs:download": {"pk": world["job"]},
         "tokens:revoke": {"pk": world["token"].pk},
         "people:invite": code,
+        "people:my_attendance_export": {"fmt": "csv"},
         # A link whose token no longer works: the page says so.
         "people:accept": {"uidb64": "MQ", "token": "old-link"},
         "password_reset_confirm": {"uidb64": "MQ", "token": "old-link"},
@@ -149,6 +150,8 @@ def world(hr_admin, live_server):
         date_joined=datetime.date(2020, 1, 6),
     )
     record = AttendanceRecord.objects.filter(employee__is_active=True).order_by("-date").first()
+    # The HR admin works here too: "My attendance" shows their own month.
+    Employee.objects.filter(pk=record.employee_id).update(user=hr_admin)
     holiday = Holiday.objects.create(date=datetime.date(2026, 12, 25), name="Christmas Day")
     token, _ = ApiToken.issue(user=hr_admin, name="Payroll sync")
     client = Client()

@@ -8,8 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from attendance import selectors as attendance_selectors
+from attendance.calendar import month_bounds
+from attendance.forms import CalendarMonthForm
+from attendance.models import AttendanceRecord
+from core.exports import download
+from core.htmx import render_page
+from employees.models import Employee
 from employees.selectors import employee_by_code
 from jobs import services as jobs
 
@@ -76,3 +83,54 @@ class AcceptInvitation(auth_views.PasswordResetConfirmView):
             f"Your password is set. Sign in as {self.user.get_username()}.",
         )
         return response
+
+
+def _own_employee(request) -> Employee | None:
+    """The employee the signed-in user is, if their account is linked to one."""
+    return Employee.objects.select_related("department").filter(user=request.user).first()
+
+
+@require_safe
+def my_attendance(request):
+    """The signed-in employee's own attendance: a month day by day, its totals and rate,
+    earlier months. Nobody else's: the page only ever reads the user's own record."""
+    employee = _own_employee(request)
+    if employee is None:
+        return render(request, "people/not_linked.html")
+    month_form = CalendarMonthForm(request.GET)
+    start, end = month_bounds(month_form.first_day())
+    context = {
+        "employee": employee,
+        "month_form": month_form,
+        "start": start,
+        "end": end,
+        "summary": attendance_selectors.employee_summary(employee=employee, start=start, end=end),
+        "calendar": attendance_selectors.employee_month(employee=employee, month=start),
+        "calendar_legend": attendance_selectors.CALENDAR_LEGEND,
+    }
+    return render_page(request, "people/my_attendance.html", context, partial="month")
+
+
+@require_safe
+def my_attendance_export(request, fmt):
+    """Every record of one's own, as a file."""
+    employee = _own_employee(request)
+    if employee is None:
+        raise Http404("Your account is not linked to an employee record.")
+    records = AttendanceRecord.objects.filter(employee=employee).order_by("date")
+    labels = dict(AttendanceRecord.Status.choices)
+    rows = (
+        [day, labels.get(status, status), note]
+        for day, status, note in records.values_list("date", "status", "note").iterator()
+    )
+    return download(
+        request,
+        fmt,
+        back="people:my_attendance",
+        model=AttendanceRecord,
+        name=f"my-attendance-{employee.employee_id.lower()}",
+        title="My attendance",
+        header=["Date", "Status", "Note"],
+        rows=rows,
+        row_count=records.count,
+    )

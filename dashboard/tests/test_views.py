@@ -198,9 +198,11 @@ class TestDashboard:
         assert response.status_code == 200
         assertContains(response, "no data")
 
-    def test_needs_a_role(self, client, user_with):
+    def test_without_a_role_it_is_your_own_attendance_instead(self, client, user_with):
         user_with()
-        assert client.get("/").status_code == 403
+        response = client.get("/")
+        assert response.status_code == 302
+        assert response["Location"] == "/me/"
 
     def test_query_count_does_not_grow(self, client, viewer):
         def add(n):

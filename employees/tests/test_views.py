@@ -7,12 +7,14 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from accounts import roles
 from employees.models import Department, Employee
 
 from .factories import DepartmentFactory, EmployeeFactory
@@ -81,11 +83,13 @@ class TestSignIn:
         assert Employee.objects.filter(pk=employee.pk).exists()
 
     def test_log_in_and_land_on_the_dashboard(self, client, django_user_model):
-        django_user_model.objects.create_user("jane", password="a-Long-pass-99")
+        jane = django_user_model.objects.create_user("jane", password="a-Long-pass-99")
+        jane.groups.add(Group.objects.get(name=roles.VIEWER))
         response = client.post(
             "/login/", {"username": "jane", "password": "a-Long-pass-99"}, follow=True
         )
         assert response.redirect_chain[-1][0] == "/"
+        assertContains(response, "<h1>Dashboard</h1>")
 
     def test_wrong_password_says_so(self, client, django_user_model):
         django_user_model.objects.create_user("jane", password="a-Long-pass-99")

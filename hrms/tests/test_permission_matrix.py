@@ -34,6 +34,10 @@ RULES = {
     "people:accept": (ALL, ALL),
     "people:invite": (NO_POST, HR),
     "people:invite_many": (HR, HR),
+    # Everyone signed in has "My attendance"; none of these users is an employee, so it
+    # says so, and there is nothing of theirs to download.
+    "people:my_attendance": (READ, NO_POST),
+    "people:my_attendance_export": ("login 404 404 404 404", NO_POST),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),
     "employees:export": (HR, NO_POST),

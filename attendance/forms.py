@@ -78,7 +78,9 @@ class RosterForm:
         }
         if data.get("only"):
             codes.add(data["only"])
-        return codes
+        # A NUL is in no code, and PostgreSQL cannot even look one up: such a row is
+        # simply not on the roster (the form then says the page is out of date).
+        return {code for code in codes if "\x00" not in code}
 
     def __init__(self, data, *, employees: dict[str, Employee]):
         self.data = data

@@ -345,6 +345,9 @@ class TestSaveRoster:
         [
             ({"status_NOPE": "present", "seen_NOPE": ""}, "lists an employee who is not on it"),
             ({"status_E1": "late"}, "“late” is not a status."),
+            # A NUL, which PostgreSQL cannot even look up (it answered 500).
+            ({"status_E\x00": "present", "seen_E\x00": ""}, "lists an employee who is not on it"),
+            ({"only": "\x00"}, "That row is not on this roster."),
         ],
     )
     def test_tampered_post_saves_nothing(self, client, clerk, extra, message):

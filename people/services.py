@@ -17,28 +17,13 @@ from employees.models import Employee
 from .tokens import invitation_tokens
 
 
-@transaction.atomic
-def invitation_send(*, employee: Employee, by, site_url: str, connection=None) -> None:
+def invitation_send(*, employee: Employee, by, site_url: str) -> None:
     """Give `employee` an account (if they have none yet) and email them a link to set its
-    password. Refused for someone who no longer works here, or already signs in.
-    `connection`: an open mail connection, for many invitations in a row."""
-    if not employee.may_sign_in:
-        raise ValidationError(
-            f"{employee.full_name} no longer works here: only current employees are invited.",
-            code="not_employed",
-        )
-    user = employee.user
-    if user is not None and user.has_usable_password():
-        raise ValidationError(
-            f"{employee.full_name} already signs in (as {user.get_username()}).",
-            code="already_signed_up",
-        )
-    if user is None:
-        user = _new_account(employee)
-        employee.user = user
-        employee.save(update_fields=["user", "updated_at"])
-    _email_invitation(employee, user, site_url, connection)
-    log_event(model=Employee, what=f"Invited {employee} to sign in ({employee.email})", actor=by)
+    password. Refused, saying why, for someone who no longer works here, already signs
+    in, or whose email names someone else's account."""
+    _, skipped = invitations_send_many(employees=[employee], by=by, site_url=site_url)
+    if skipped:
+        raise ValidationError(skipped[0][1], code="not_invited")
 
 
 def _email_invitation(employee: Employee, user, site_url: str, connection=None) -> None:
@@ -56,22 +41,16 @@ def _email_invitation(employee: Employee, user, site_url: str, connection=None) 
     )
 
 
-def _new_account(employee: Employee):
+def _unsaved_account(employee: Employee):
     """An account named by the employee's email, with no password until they set one."""
-    User = get_user_model()
-    username = employee.email
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(
-            f"An account named {username} already exists. Link it to {employee.full_name} "
-            "in the admin, or change the employee's email.",
-            code="username_taken",
-        )
     first, _, last = employee.full_name.partition(" ")
-    user = User(
-        username=username, email=employee.email, first_name=first[:150], last_name=last[:150]
+    user = get_user_model()(
+        username=employee.email,
+        email=employee.email,
+        first_name=first[:150],
+        last_name=last[:150],
     )
     user.set_unusable_password()
-    user.save()
     return user
 
 
@@ -92,32 +71,19 @@ def invitations_send_many(
     User = get_user_model()
     skipped, sent, done = [], 0, 0
     for batch in batched(employees, INVITATIONS_PER_BATCH):
+        emails = [e.email for e in batch if e.user_id is None]
         taken = {
             name.lower()
-            for name in User.objects.filter(
-                username__in=[e.email for e in batch if e.user_id is None]
-            ).values_list("username", flat=True)
+            for name in User.objects.filter(username__in=emails).values_list("username", flat=True)
         }
         ready, new_users, changed = [], [], []
         for employee in batch:
-            if not employee.may_sign_in:
-                skipped.append((employee, "No longer works here."))
-            elif employee.user_id is not None and employee.user.has_usable_password():
-                skipped.append((employee, f"Already signs in (as {employee.user.username})."))
-            elif employee.user_id is None and employee.email.lower() in taken:
-                skipped.append((employee, f"An account named {employee.email} already exists."))
-            else:
-                if employee.user_id is None:
-                    first, _, last = employee.full_name.partition(" ")
-                    user = User(
-                        username=employee.email,
-                        email=employee.email,
-                        first_name=first[:150],
-                        last_name=last[:150],
-                    )
-                    user.set_unusable_password()
-                    new_users.append((employee, user))
-                ready.append(employee)
+            if why := _not_invited_because(employee, taken):
+                skipped.append((employee, why))
+                continue
+            if employee.user_id is None:
+                new_users.append((employee, _unsaved_account(employee)))
+            ready.append(employee)
         with transaction.atomic():
             User.objects.bulk_create([user for _, user in new_users])
             for employee, user in new_users:
@@ -127,11 +93,12 @@ def invitations_send_many(
             Employee.objects.bulk_update([e for _, e in changed], ["user"])
             log_bulk(changed, actor=by)
             if ready:
-                log_event(
-                    model=Employee,
-                    what=f"Invited {len(ready):,} employees to sign in",
-                    actor=by,
+                who = (
+                    f"{ready[0]} ({ready[0].email})"
+                    if len(ready) == 1
+                    else f"{len(ready):,} employees"
                 )
+                log_event(model=Employee, what=f"Invited {who} to sign in", actor=by)
         for employee in ready:
             _email_invitation(employee, employee.user, site_url, connection)
             sent += 1
@@ -139,3 +106,17 @@ def invitations_send_many(
         if progress is not None:
             progress(done, len(employees))
     return sent, skipped
+
+
+def _not_invited_because(employee: Employee, taken: set[str]) -> str:
+    """Why `employee` cannot be invited ("" if they can); `taken`: account names in use."""
+    if not employee.may_sign_in:
+        return f"{employee.full_name} no longer works here: only current employees are invited."
+    if employee.user_id is not None and employee.user.has_usable_password():
+        return f"{employee.full_name} already signs in (as {employee.user.get_username()})."
+    if employee.user_id is None and employee.email.lower() in taken:
+        return (
+            f"An account named {employee.email} already exists: change {employee.full_name}'s "
+            "email, or have an administrator rename that account, then invite again."
+        )
+    return ""

@@ -96,6 +96,15 @@ class TestInvite:
         assertContains(response, "Jane Doe already signs in (as jane@example.com).")
         assert leaver.user is None
 
+    def test_an_email_that_names_someone_elses_account_is_refused(
+        self, client, hr, jane, django_user_model
+    ):
+        django_user_model.objects.create_user("jane@example.com", password="x-Pass-1234")
+        response = client.post("/employees/JANE/invite/", follow=True)
+        assertContains(response, "An account named jane@example.com already exists")
+        assert Employee.objects.get(pk=jane.pk).user is None
+        assert not mail.outbox
+
     def test_only_hr_with_the_permission_and_only_by_post(self, client, user_with, jane):
         user_with("employees.view_employee", username="viewer")
         assert client.post("/employees/JANE/invite/").status_code == 403

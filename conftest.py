@@ -139,7 +139,9 @@ def htmx_headers():
 @pytest.fixture
 def matrix_world(db, django_user_model):
     """For the permission matrices: two departments, one employee, record and import upload in
-    each, a holiday, and a user of each role; "limited" may see only the first department."""
+    each, a holiday, and a user of each role; "limited" may see only the first department;
+    "employee" and "team_lead" are employees, and the first department's employee reports
+    to team_lead."""
     import datetime
 
     from django.contrib.auth.models import Group
@@ -175,6 +177,16 @@ def matrix_world(db, django_user_model):
         user.groups.add(Group.objects.get(name=role))
         users[key] = user
     DepartmentScope.objects.create(user=users["limited"]).departments.add(inside)
+    # Two employees' accounts (role Employee): one with nobody reporting to them, one to
+    # whom the employee of the objects in the first department reports.
+    for key, code in (("employee", "E-SELF"), ("team_lead", "E-LEAD")):
+        user = django_user_model.objects.create_user(key, password="x-Pass-1234")
+        user.groups.add(Group.objects.get(name=roles.EMPLOYEE))
+        users[key] = user
+        own = EmployeeFactory(employee_id=code, department=inside, date_joined=joined, user=user)
+        if key == "team_lead":
+            objects["in"]["employee"].manager = own
+            objects["in"]["employee"].save(update_fields=["manager"])
     from jobs.models import Job
 
     job = Job.objects.create(

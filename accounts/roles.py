@@ -1,12 +1,21 @@
-"""The three roles, as Django groups, and the permissions each one holds.
+"""The roles, as Django groups, and the permissions each one holds.
 
 `sync_roles` is run by a data migration, so every database has the groups;
 change a role here and add a migration that runs it again.
+
+HR admins, attendance managers and viewers work on the organisation (or on the
+departments they are limited to). An Employee sees only their own team: themselves,
+and if people report to them (which makes them a Manager), everyone below them in the
+reporting lines. Manager is not a group: it follows the reporting lines (people.access).
 """
 
 HR_ADMIN = "HR admin"
 ATTENDANCE_MANAGER = "Attendance manager"
 VIEWER = "Viewer"
+EMPLOYEE = "Employee"
+# The roles that see beyond their own team. A user with one of them and Employee too
+# (an HR admin who has an account as an employee) sees what the wider role sees.
+ORGANISATION_ROLES = (HR_ADMIN, ATTENDANCE_MANAGER, VIEWER)
 
 READ = [
     "employees.view_employee",
@@ -46,7 +55,19 @@ ROLES = {
         "attendance.export_attendancerecord",
     ],
     VIEWER: READ,
+    # Read, narrowed to their own team (accounts.scoping): their own record and attendance,
+    # and their reports'. Not the departments list, nor anyone else.
+    EMPLOYEE: [
+        "employees.view_employee",
+        "attendance.view_attendancerecord",
+        "attendance.view_holiday",
+    ],
 }
+
+
+def sees_own_team_only(roles: set[str]) -> bool:
+    """Whether a user holding these roles (group names) sees only their own team."""
+    return EMPLOYEE in roles and not roles.intersection(ORGANISATION_ROLES)
 
 
 def sync_roles(apps) -> None:

@@ -137,6 +137,22 @@ class Register:
         )
 
 
+def status_columns() -> list[tuple[str, str, str]]:
+    """(status, label, code) of each total column of a month grid."""
+    return [(s.value, s.label, STATUS_CODES[s]) for s in Status]
+
+
+def register_legend() -> list[tuple[str, str, str]]:
+    """(code, css class, meaning) for every kind of month grid cell."""
+    return [
+        *((STATUS_CODES[s], s.value, s.label) for s in Status),
+        ("·", "unmarked", "Working day, not marked"),
+        ("", "off", "Weekly off day"),
+        ("", "holiday", "Holiday"),
+        ("", "outside", "Before joining or after leaving"),
+    ]
+
+
 # In a downloaded register: NM = working day not marked, OFF = weekly off, HOL = holiday.
 CELL_EXPORT_TEXT = {"unmarked": "NM", "off": "OFF", "holiday": "HOL"}
 

@@ -36,7 +36,7 @@ from .forms import (
     RosterForm,
 )
 from .models import STATUS_CODES, AttendanceRecord, Holiday
-from .register import Register
+from .register import Register, register_legend, status_columns
 
 require_get_or_post = require_http_methods(["GET", "HEAD", "POST"])
 Status = AttendanceRecord.Status
@@ -78,7 +78,7 @@ def employee_profile(request, code):
         "recent": selectors.recent_records(employee=employee),
         "history": audit.describe(selectors.employee_history(employee)[:HISTORY_ON_PROFILE]),
         "manager_visible": employee.manager_id is not None
-        and request.scope.allows(employee.manager.department_id),
+        and request.scope.allows(employee.manager.department_id, employee.manager_id),
         "reports": direct_reports(employee=employee, scope=request.scope),
     }
     if request.htmx.target == "calendar":  # the calendar's month links
@@ -431,7 +431,7 @@ REGISTER_PER_PAGE = 50
 @permission_required("attendance.view_attendancerecord", raise_exception=True)
 def register(request):
     form = RegisterForm(request.GET, scope=request.scope)
-    context = {"form": form, "legend": _legend()}
+    context = {"form": form, "legend": register_legend()}
     if form.is_valid():
         month, department = form.cleaned_data["month"], form.cleaned_data["department"]
         sheet = Register(month=month, department=department, scope=request.scope)
@@ -442,20 +442,9 @@ def register(request):
             rows=sheet.rows(list(page.object_list)),
             previous_month=(sheet.start - datetime.timedelta(days=1)).strftime("%Y-%m"),
             next_month=(sheet.end + datetime.timedelta(days=1)).strftime("%Y-%m"),
-            status_columns=[(s.value, s.label, STATUS_CODES[s]) for s in Status],
+            status_columns=status_columns(),
         )
     return render_page(request, "attendance/register.html", context, partial="register")
-
-
-def _legend() -> list[tuple[str, str, str]]:
-    """(code, css class, meaning) for every kind of register cell."""
-    return [
-        *((STATUS_CODES[s], s.value, s.label) for s in Status),
-        ("·", "unmarked", "Working day, not marked"),
-        ("", "off", "Weekly off day"),
-        ("", "holiday", "Holiday"),
-        ("", "outside", "Before joining or after leaving"),
-    ]
 
 
 # Downloads

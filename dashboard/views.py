@@ -19,8 +19,11 @@ SHOWN_DEPARTMENTS = 10
 @require_safe
 def dashboard(request):
     """Today's picture at a glance. Every figure is computed in the database. Someone who
-    may not see the directory (an employee) lands on their own attendance instead."""
-    if not request.user.has_perm("employees.view_employee"):
+    may not see the directory lands on their own attendance instead, and an employee on
+    their own attendance, or their team's if people report to them."""
+    if request.scope.own_team_only and len(request.scope.employee_ids) > 1:
+        return redirect("people:my_team")
+    if request.scope.own_team_only or not request.user.has_perm("employees.view_employee"):
         return redirect("people:my_attendance")
     today = timezone.localdate()
     scope = request.scope

@@ -145,6 +145,33 @@ def _reporting_lines(people: list[Employee]) -> None:
             person.manager = leads[n % len(leads)]
 
 
+def demo_accounts(password: str) -> list[Employee]:
+    """Accounts (role Employee, named by their email) for a manager of the demo data and
+    for one of their reports, so the demo shows what each sees. Made once; `password` is
+    set whenever it is not theirs yet. Returns them, manager first (none without data)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import EMPLOYEE
+
+    leads = Employee.objects.filter(is_active=True, manager__isnull=False, reports__is_active=True)
+    manager = leads.order_by("employee_id").first()
+    if manager is None:
+        return []
+    report = manager.reports.filter(is_active=True).order_by("employee_id").first()
+    User = get_user_model()
+    role = Group.objects.get(name=EMPLOYEE)
+    for person in (manager, report):
+        if person.user is None:
+            person.user = User.objects.create_user(person.email, email=person.email)
+            person.user.groups.add(role)
+            person.save(update_fields=["user"])
+        if not person.user.check_password(password):
+            person.user.set_password(password)
+            person.user.save(update_fields=["password"])
+    return [manager, report]
+
+
 def _create_demo_attendance(people, *, days: int, rng: random.Random, today) -> None:
     """Mark the last `days` working days before today for whoever worked on each.
 

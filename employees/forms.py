@@ -142,7 +142,7 @@ class EmployeeForm(forms.ModelForm):
                 continue
             value = getattr(self.instance, field)
             holder = Employee.objects.filter(**{field: value}).exclude(pk=self.instance.pk).first()
-            if holder is not None and not self.scope.allows(holder.department_id):
+            if holder is not None and not self.scope.allows(holder.department_id, holder.pk):
                 label = "employee code" if field == "employee_id" else "email"
                 self.errors[field] = self.error_class(
                     [f"This {label} is already used by another employee."]

@@ -75,9 +75,9 @@ def employees_import(
         # Each email's holder: named only if the user may see them.
         holders = Employee.objects.filter(email__in=some)
         email_owner.update(
-            (email, (code, scope.allows(department_id)))
-            for email, code, department_id in holders.values_list(
-                "email", "employee_id", "department_id"
+            (email, (code, scope.allows(department_id, pk)))
+            for email, code, department_id, pk in holders.values_list(
+                "email", "employee_id", "department_id", "pk"
             )
         )
 

@@ -237,6 +237,27 @@ def managers_above(employee: Employee) -> list[uuid.UUID]:
         return [pk.to_python(row[0]) for row in cursor.fetchall()]
 
 
+def team_of(user_id: int) -> frozenset:
+    """The primary keys of the employee whose account is `user_id` and of everyone who
+    reports to them, directly or through others: one (recursive) query however large the
+    team. Empty if the account is no employee's."""
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE team(id, depth) AS (
+            SELECT id, 0 FROM {table} WHERE user_id = %s
+            UNION ALL
+            SELECT below.id, team.depth + 1
+            FROM {table} below JOIN team ON below.manager_id = team.id
+            WHERE team.depth < %s
+        )
+        SELECT DISTINCT id FROM team
+    """  # noqa: S608 (the table name is the model's own)
+    pk = Employee._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, MAX_LINE])
+        return frozenset(pk.to_python(row[0]) for row in cursor.fetchall())
+
+
 # No reporting line is longer; the bound ends a walk round a loop, should one get in.
 MAX_LINE = 1000
 

@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "core.middleware.LoginRequiredMiddleware",
     "core.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.ScopeMiddleware",
+    "people.access.TeamScopeMiddleware",  # an employee's scope: their own team
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -208,7 +209,11 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses sign-ins while a user name and address are locked out.
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.ModelBackend",  # permissions in one query
+    "people.access.ManagerBackend",  # managers mark their team's attendance, if allowed
 ]
+# Whether managers (employees with people reporting to them) may mark and correct their
+# team's attendance. Off: only HR and attendance managers mark.
+MANAGERS_MAY_MARK_ATTENDANCE = env.bool("MANAGERS_MAY_MARK_ATTENDANCE", default=False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

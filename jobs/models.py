@@ -33,6 +33,8 @@ class Job(models.Model):
     )
     # The departments the job may reach (its starter's scope when it started); null: all.
     department_ids = models.JSONField(null=True, blank=True)
+    # The employees it may reach, for a starter limited to some people; null: no such limit.
+    employee_ids = models.JSONField(null=True, blank=True)
     params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -92,10 +94,16 @@ class Job(models.Model):
 
     @property
     def scope(self) -> Scope:
-        """The departments the job may reach: its starter's when it started."""
-        if self.department_ids is None:
+        """The departments and people the job may reach: its starter's when it started."""
+        if self.department_ids is None and self.employee_ids is None:
             return EVERYTHING
-        return Scope(department_ids=frozenset(self.department_ids))
+        return Scope(
+            department_ids=None if self.department_ids is None else frozenset(self.department_ids),
+            employee_ids=None
+            if self.employee_ids is None
+            else frozenset(uuid.UUID(pk) for pk in self.employee_ids),
+            own_team_only=self.employee_ids is not None,
+        )
 
     @property
     def percent(self) -> int | None:

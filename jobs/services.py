@@ -31,7 +31,8 @@ def job_start(
         kind=kind,
         title=title[:200],
         created_by=by,
-        department_ids=sorted(scope.department_ids) if scope.is_limited else None,
+        department_ids=None if scope.department_ids is None else sorted(scope.department_ids),
+        employee_ids=None if scope.employee_ids is None else sorted(map(str, scope.employee_ids)),
         params=params or {},
         total=total,
     )

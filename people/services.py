@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import roles
 from core.audit import log_bulk, log_event, snapshot
 from core.db import batched
 from employees.models import Employee
@@ -86,6 +88,7 @@ def invitations_send_many(
             ready.append(employee)
         with transaction.atomic():
             User.objects.bulk_create([user for _, user in new_users])
+            _give_employee_role([user for _, user in new_users])
             for employee, user in new_users:
                 before = snapshot(employee)
                 employee.user = user
@@ -98,7 +101,11 @@ def invitations_send_many(
                     if len(ready) == 1
                     else f"{len(ready):,} employees"
                 )
-                log_event(model=Employee, what=f"Invited {who} to sign in", actor=by)
+                log_event(
+                    model=Employee,
+                    what=f"Invited {who} to sign in (role: {roles.EMPLOYEE})",
+                    actor=by,
+                )
         for employee in ready:
             _email_invitation(employee, employee.user, site_url, connection)
             sent += 1
@@ -106,6 +113,17 @@ def invitations_send_many(
         if progress is not None:
             progress(done, len(employees))
     return sent, skipped
+
+
+def _give_employee_role(users) -> None:
+    """New accounts get the Employee role: they see their own team and nothing else."""
+    if not users:
+        return
+    User = get_user_model()
+    role = Group.objects.get(name=roles.EMPLOYEE)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=user.pk, group_id=role.pk) for user in users]
+    )
 
 
 def _not_invited_because(employee: Employee, taken: set[str]) -> str:

@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,9 +16,9 @@ from attendance import selectors as attendance_selectors
 from attendance.calendar import month_bounds
 from attendance.forms import CalendarMonthForm
 from attendance.models import AttendanceRecord
+from attendance.register import Register, register_legend, status_columns
 from core.exports import download
 from core.htmx import render_page
-from employees.models import Employee
 from employees.selectors import employee_by_code
 from jobs import services as jobs
 
@@ -85,18 +87,13 @@ class AcceptInvitation(auth_views.PasswordResetConfirmView):
         return response
 
 
-def _own_employee(request) -> Employee | None:
-    """The employee the signed-in user is, if their account is linked to one."""
-    return Employee.objects.select_related("department").filter(user=request.user).first()
-
-
 @require_safe
 def my_attendance(request):
     """The signed-in employee's own attendance: a month day by day, its totals and rate,
     earlier months. Nobody else's: the page only ever reads the user's own record."""
-    employee = _own_employee(request)
+    employee = selectors.own_employee(request.user)
     if employee is None:
-        return render(request, "people/not_linked.html")
+        return render(request, "people/not_linked.html", {"title": "My attendance"})
     month_form = CalendarMonthForm(request.GET)
     start, end = month_bounds(month_form.first_day())
     context = {
@@ -111,10 +108,44 @@ def my_attendance(request):
     return render_page(request, "people/my_attendance.html", context, partial="month")
 
 
+# Shown on a page of "My team"; the month grid shows the same people.
+TEAM_PER_PAGE = 50
+
+
+@require_safe
+def my_team(request):
+    """A manager's team: everyone who reports to them, directly or through others, with
+    today's status, and a month grid of the same people."""
+    me = selectors.own_employee(request.user)
+    if me is None:
+        return render(request, "people/not_linked.html", {"title": "My team"})
+    today = timezone.localdate()
+    team = selectors.team_members(me=me, user=request.user, scope=request.scope, day=today)
+    page = Paginator(team, TEAM_PER_PAGE).get_page(request.GET.get("page"))
+    members = list(page.object_list)
+    month_form = CalendarMonthForm(request.GET)
+    sheet = Register(month=month_form.first_day(), scope=request.scope)
+    context = {
+        "me": me,
+        "today": today,
+        "page": page,
+        "members": members,
+        "statuses": selectors.statuses_on(members, today),
+        "month_form": month_form,
+        "calendar": attendance_selectors.MonthCalendar(first=sheet.start, weeks=[]),
+        "sheet": sheet,
+        "rows": sheet.rows(members),
+        "status_columns": status_columns(),
+        "legend": register_legend(),
+    }
+    partial = "grid" if request.htmx.target == "grid" else "results"
+    return render_page(request, "people/my_team.html", context, partial=partial)
+
+
 @require_safe
 def my_attendance_export(request, fmt):
     """Every record of one's own, as a file."""
-    employee = _own_employee(request)
+    employee = selectors.own_employee(request.user)
     if employee is None:
         raise Http404("Your account is not linked to an employee record.")
     records = AttendanceRecord.objects.filter(employee=employee).order_by("date")

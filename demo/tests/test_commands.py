@@ -122,3 +122,16 @@ class TestBootstrapDemo:
         new = secret.read_text().strip()
         assert new != old
         assert get_user_model().objects.get(username="admin").check_password(new)
+
+    def test_a_manager_and_their_report_sign_in_with_the_same_password(self, tmp_path, capsys):
+        secret = tmp_path / "admin-password"
+        call_command("bootstrap_demo", credentials_file=str(secret))
+        out = capsys.readouterr().out
+        password = secret.read_text().strip()
+        accounts = Employee.objects.filter(user__isnull=False)
+        manager = accounts.filter(reports__in=accounts).distinct().get()
+        report = accounts.get(manager=manager)
+        for person in (manager, report):
+            assert f": {person.email}" in out
+            assert person.user.check_password(password)
+            assert person.user.groups.get().name == "Employee"

@@ -1,7 +1,8 @@
 """The permission matrix, extended to the API: every API URL, method and kind of user.
 
 Users call with their own API token; "limited" is an attendance manager limited to the
-department of the objects used (see test_permission_matrix.py).
+department of the objects used; "employee" and "team_lead" are employees, and the employee
+used reports to team_lead (see test_permission_matrix.py).
 """
 
 import pytest
@@ -12,22 +13,24 @@ from api.models import ApiToken
 
 from .test_permission_matrix import API_URLS, ROUTES, USERS
 
-READ = "401 ok ok ok ok"
-HR = "401 403 403 ok 403"
-MARK = "401 403 ok ok ok"
-SIGNED_IN = "login ok ok ok ok"
-# (URL name, method): outcome for anonymous, viewer, manager, hr, limited.
+READ = "401 ok ok ok ok ok ok"
+HR = "401 403 403 ok 403 403 403"
+MARK = "401 403 ok ok ok 403 403"
+SIGNED_IN = "login ok ok ok ok ok ok"
+# The employee used is someone else's for "employee", and reports to "team_lead".
+TEAM = "401 ok ok ok ok 404 ok"
+# (URL name, method): outcome for anonymous, viewer, manager, hr, limited, employee, team_lead.
 API_RULES = {
     ("api:openapi-json", "GET"): SIGNED_IN,
     ("api:openapi-view", "GET"): SIGNED_IN,
-    ("api:api-root", "GET"): "404 404 404 404 404",
+    ("api:api-root", "GET"): "404 404 404 404 404 404 404",
     ("api:list_employees", "GET"): READ,
     ("api:create_employee", "POST"): HR,
     ("api:dashboard_stats", "GET"): READ,
-    ("api:get_employee", "GET"): READ,
+    ("api:get_employee", "GET"): TEAM,
     ("api:update_employee", "PUT"): HR,
     ("api:delete_employee", "DELETE"): HR,
-    ("api:employee_summary", "GET"): READ,
+    ("api:employee_summary", "GET"): TEAM,
     ("api:list_attendance", "GET"): READ,
     ("api:mark_attendance", "POST"): MARK,
     ("api:today", "GET"): READ,
@@ -38,15 +41,15 @@ API_RULES = {
     # who sees every department, which hr is) reaches them.
     ("api:start_import_employees", "POST"): HR,
     ("api:start_import_attendance", "POST"): HR,
-    ("api:get_import", "GET"): "401 404 404 ok 404",
-    ("api:confirm_import", "POST"): "401 404 404 ok 404",
+    ("api:get_import", "GET"): "401 404 404 ok 404 404 404",
+    ("api:confirm_import", "POST"): "401 404 404 ok 404 404 404",
     ("api:start_export_employees", "POST"): HR,
     ("api:start_export_attendance", "POST"): MARK,
     ("api:start_export_register", "POST"): MARK,
     ("api:list_jobs", "GET"): READ,
-    ("api:get_job", "GET"): "401 404 404 ok 404",
-    ("api:cancel_job", "POST"): "401 404 404 ok 404",
-    ("api:job_result", "GET"): "401 404 404 ok 404",
+    ("api:get_job", "GET"): "401 404 404 ok 404 404 404",
+    ("api:cancel_job", "POST"): "401 404 404 ok 404 404 404",
+    ("api:job_result", "GET"): "401 404 404 ok 404 404 404",
 }
 # Each operation answers under both forms of its path (name_ is the other form).
 API_RULES.update(

@@ -11,42 +11,50 @@ The URLs come from the URLconf itself, so a new page without a rule here fails
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-USERS = ["anonymous", "viewer", "manager", "hr", "limited"]
+USERS = ["anonymous", "viewer", "manager", "hr", "limited", "employee", "team_lead"]
 
 # For each URL name: the outcome of GET and of POST for each user, in USERS order.
 # "limited" is an attendance manager limited to the department of the objects used.
-ALL = "ok ok ok ok ok"
-READ = "login ok ok ok ok"
-HR = "login 403 403 ok 403"
-MARK = "login 403 ok ok ok"
-NO_POST = "login 405 405 405 405"
+# "employee" has the Employee role and nobody reporting to them: the objects used are
+# someone else's. "team_lead" has the Employee role and the employee of the objects used
+# reports to them (a Manager); managers may not mark here (MANAGERS_MAY_MARK_ATTENDANCE
+# is off by default; see test_managers_mark_their_team_when_allowed).
+ALL = "ok ok ok ok ok ok ok"
+READ = "login ok ok ok ok ok ok"
+HR = "login 403 403 ok 403 403 403"
+MARK = "login 403 ok ok ok 403 403"
+NO_POST = "login 405 405 405 405 405 405"
 RULES = {
     "dashboard:home": (READ, NO_POST),
     "activity:list": (HR, NO_POST),
     "login": (ALL, ALL),
-    "logout": ("login 405 405 405 405", "login login login login login"),
+    "logout": ("login 405 405 405 405 405 405", "login login login login login login login"),
     # A forgotten password, and an invitation's link: for anyone (a link with a bad token
     # says it no longer works).
     "password_reset": (ALL, ALL),
-    "password_reset_done": (ALL, "405 405 405 405 405"),
+    "password_reset_done": (ALL, "405 405 405 405 405 405 405"),
     "password_reset_confirm": (ALL, ALL),
-    "password_reset_complete": (ALL, "405 405 405 405 405"),
+    "password_reset_complete": (ALL, "405 405 405 405 405 405 405"),
     "people:accept": (ALL, ALL),
     "people:invite": (NO_POST, HR),
     "people:invite_many": (HR, HR),
-    # Everyone signed in has "My attendance"; none of these users is an employee, so it
-    # says so, and there is nothing of theirs to download.
+    # Everyone signed in has "My attendance" and "My team"; of these users only employee
+    # and team_lead are employees: for the others the pages say so, and there is nothing
+    # of theirs to download.
     "people:my_attendance": (READ, NO_POST),
-    "people:my_attendance_export": ("login 404 404 404 404", NO_POST),
+    "people:my_team": (READ, NO_POST),
+    "people:my_attendance_export": ("login 404 404 404 404 ok ok", NO_POST),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),
     "employees:export": (HR, NO_POST),
-    "profiles:detail": (READ, NO_POST),
+    # Someone else's profile does not exist for an employee; a manager sees their team's.
+    "profiles:detail": ("login ok ok ok ok 404 ok", NO_POST),
     "employees:update": (HR, HR),
     "employees:deactivate": (HR, HR),
     "employees:reactivate": (HR, HR),
     "employees:delete": (HR, HR),
-    "departments:list": (READ, NO_POST),
+    # Employees see their own team, not the organisation's departments.
+    "departments:list": ("login ok ok ok ok 403 403", NO_POST),
     "departments:create": (HR, HR),
     "departments:update": (HR, HR),
     "departments:delete": (HR, HR),
@@ -67,28 +75,28 @@ RULES = {
     "imports:attendance": (HR, HR),
     "imports:attendance_template": (HR, NO_POST),
     # An upload waiting for confirmation exists only for the user who made it (hr here).
-    "imports:preview": ("login 404 404 ok 404", "login 404 404 ok 404"),
-    "imports:cancel": (NO_POST, "login 404 404 ok 404"),
+    "imports:preview": ("login 404 404 ok 404 404 404", "login 404 404 ok 404 404 404"),
+    "imports:cancel": (NO_POST, "login 404 404 ok 404 404 404"),
     # Everyone signed in has a list of their jobs; a job (hr's here) is its starter's, and
     # every job is open to HR admins who see every department (none of the others).
     "jobs:list": (READ, NO_POST),
-    "jobs:detail": ("login 404 404 ok 404", NO_POST),
-    "jobs:cancel": (NO_POST, "login 404 404 ok 404"),
-    "jobs:download": ("login 404 404 ok 404", NO_POST),
+    "jobs:detail": ("login 404 404 ok 404 404 404", NO_POST),
+    "jobs:cancel": (NO_POST, "login 404 404 ok 404 404 404"),
+    "jobs:download": ("login 404 404 ok 404 404 404", NO_POST),
     # Health checks and metrics need no sign-in (metrics: from an allowed address).
-    "healthz": (ALL, "405 405 405 405 405"),
-    "readyz": (ALL, "405 405 405 405 405"),
-    "metrics": (ALL, "405 405 405 405 405"),
+    "healthz": (ALL, "405 405 405 405 405 405 405"),
+    "readyz": (ALL, "405 405 405 405 405 405 405"),
+    "metrics": (ALL, "405 405 405 405 405 405 405"),
     # Everyone signed in manages their own API tokens; only the owner (hr here) can revoke.
     "tokens:list": (READ, READ),
-    "tokens:revoke": (NO_POST, "login 404 404 ok 404"),
+    "tokens:revoke": (NO_POST, "login 404 404 ok 404 404 404"),
 }
 # Every admin page is for staff only; none of these users is staff.
-ADMIN = "login admin admin admin admin"
+ADMIN = "login admin admin admin admin admin admin"
 ADMIN_RULES = {
     "admin:login": (ALL, ALL),
     # Signing out of the admin is harmless: it ends the session and goes back.
-    "admin:logout": ("login ok ok ok ok", "login ok ok ok ok"),
+    "admin:logout": ("login ok ok ok ok ok ok", "login ok ok ok ok ok ok"),
 }
 
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from demo.data import create_demo_data
+from demo.data import create_demo_data, demo_accounts
 from employees.models import Employee
 
 USERNAME = "admin"
@@ -40,15 +40,25 @@ class Command(BaseCommand):
             f"  Password:  {password}\n"
             f"  (kept in {path.name}; delete that file to get a new password)\n"
         )
+        if self.known_password:
+            people = demo_accounts(password)
+            if people:
+                manager, report = people
+                self.stdout.write(
+                    f"  Or, with the same password, as a manager: {manager.user.get_username()}\n"
+                    f"  or as an employee who reports to them: {report.user.get_username()}\n"
+                )
 
     def _password(self, path: Path) -> str:
         """The demo admin's password, creating the account or a new password as needed."""
         User = get_user_model()
         user = User.objects.filter(username=USERNAME).first()
         password = path.read_text().strip() if path.exists() else ""
+        self.known_password = True
         if user is not None and password:
             if user.check_password(password):
                 return password
+            self.known_password = False
             return "(changed since it was generated: use yours, or delete the file to reset it)"
         password = secrets.token_urlsafe(12)
         if user is None:

@@ -77,10 +77,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Local settings for development: DEBUG on and a random secret key. Never committed.
+# Local settings for development: DEBUG on, two-factor sign-in optional (the demo opens in
+# one step) and a random secret key. Never committed.
 .env:
-	@$(PYTHON) -c 'import secrets; print("# Written by make for local development; never commit it.\nDEBUG=true\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
-	@echo "Wrote .env (DEBUG on, random SECRET_KEY)."
+	@$(PYTHON) -c 'import secrets; print("# Written by make for local development; never commit it.\nDEBUG=true\nTWO_FACTOR_REQUIRED=false\nSECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote .env (DEBUG on, two-factor sign-in optional, random SECRET_KEY)."
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

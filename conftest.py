@@ -53,6 +53,9 @@ def _test_settings(settings):
     # Background jobs run at once, inside the request that starts them, so a test sees
     # their outcome; jobs/tests run the real queue (the database backend and its worker).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Most tests sign HR admins in with force_login: two-factor sign-in is optional here, as
+    # in `make run`; accounts/tests turn it on (settings.TWO_FACTOR_REQUIRED = True).
+    settings.TWO_FACTOR_REQUIRED = False
 
 
 def pytest_configure(config):

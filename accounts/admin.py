@@ -1,9 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import DepartmentScope
 from .scoping import scope_for
+from .selectors import two_factor_required
+from .services import two_factor_disable
 
 User = get_user_model()
 
@@ -87,3 +92,41 @@ class ScopedAdmin(admin.ModelAdmin):
 
         ScopedForm.__name__ = form.__name__
         return ScopedForm
+
+
+# Two-factor sign-in: django-otp's own device pages would show each secret and recovery code
+# (and add and change devices by hand); here an administrator only sees who has it on and
+# resets it for someone who lost their phone (deleting it turns it off, as a service does:
+# the recovery codes go too, and it is in the audit trail).
+admin.site.unregister([TOTPDevice, StaticDevice])
+
+
+@admin.register(TOTPDevice)
+class TwoFactorAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at", "last_used_at", "throttling_failure_count"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email"]
+    fields = ["user", "created_at", "last_used_at", "throttling_failure_count"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        """Not one's own where one's role requires it (the service refuses it too)."""
+        if obj is not None and obj.user_id == request.user.pk:
+            return not two_factor_required(request.user)
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        two_factor_disable(user=obj.user, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for device in queryset.select_related("user"):
+            try:
+                two_factor_disable(user=device.user, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)

@@ -1,12 +1,24 @@
 """Permissions: Django's model backend, with a user's permissions (their own and their
 groups') read in one query instead of two. Every request of a user who is not a superuser
-asks for them once."""
+asks for them once. And the signed-in user is read with what two-factor sign-in needs to
+know of them (accounts.selectors.two_factor_due), so no request asks for it again."""
 
-from django.contrib.auth import backends
+from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
+
+from .selectors import two_factor_facts
 
 
 class ModelBackend(backends.ModelBackend):
+    def get_user(self, user_id):
+        user = (
+            get_user_model()
+            ._default_manager.annotate(**two_factor_facts())
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

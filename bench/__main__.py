@@ -43,6 +43,7 @@ from bench.jobs import (
     remove_imported,
 )
 from bench.load import run_load, run_rate_limit
+from bench.people import measure_people, prepare_people
 from bench.report import (
     TARGET_EXPORT_GROWTH_MB,
     TARGET_FLOOR_RATIO,
@@ -189,6 +190,8 @@ def main(argv=None) -> int:
         # The HTTP exports measured are the streamed downloads; larger ones are jobs
         # (measured with `manage.py export`, below).
         "EXPORT_DIRECT_MAX_ROWS": "1000000000",
+        # Its users sign in with a password alone (no authenticator app to ask).
+        "TWO_FACTOR_REQUIRED": "false",
     }
     keep = args.keep or args.reuse
     code_before = code_snapshot()
@@ -245,6 +248,9 @@ def main(argv=None) -> int:
             f"departments, {ds.attendance_records} records {ds.first_day}..{ds.last_day}; "
             f"roster: {ds.roster_department_name} ({ds.roster_size} people)"
         )
+        people_prepared = prepare_people(
+            password, first_day=ds.first_day, department=ds.roster_department
+        )
         from django.db import connections
 
         connections.close_all()
@@ -266,6 +272,10 @@ def main(argv=None) -> int:
         busy1 = machine_busy()
         processes_after = busiest_processes()
         pages_seconds = time.perf_counter() - t0
+
+        people = measure_people(
+            server.port, password, people_prepared, warmup=args.warmup, repeat=args.repeat
+        )
 
         api = {}
         if not args.no_api:
@@ -457,6 +467,7 @@ def main(argv=None) -> int:
             **exports,
             "jobs": jobs,
             "api": api,
+            "people": people,
             "profiles": profiles,
             "explains": explains,
             "server_log_problems": server_log_problems,

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from bench.api import api_lines
+from bench.people import people_lines
 
 # Targets (on a 2-core machine, PostgreSQL).
 TARGET_MEDIAN_MS = 50.0
@@ -139,6 +140,8 @@ def print_summary(results: dict, days: int, output: Path) -> None:
     for line in api_lines(results["api"]) if results.get("api") else []:
         print(line)
     for line in jobs_lines(results.get("jobs") or {}):
+        print(line)
+    for line in people_lines(results["people"]) if results.get("people") else []:
         print(line)
     print(
         f"machine: {results['machine']['cpus']} CPUs, load {load['loadavg_before'][0]:.2f} -> "

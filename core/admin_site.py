@@ -1,8 +1,9 @@
 """The Django admin's site, under the product's name (its look: templates/admin/base_site.html
-and static/css/admin.css), with one change: its "view on site" redirect
+and static/css/admin.css), with two changes. Its "view on site" redirect
 (`/admin/r/<content type>/<id>/`) goes only to an object the user may see in the admin.
 Django's own redirect answers for any object, so it would tell a department-limited user
-that an employee of another department exists."""
+that an employee of another department exists. And, like django-otp's OTPAdminSite, it lets
+in no one who owes a second factor (two-factor sign-in, accounts.middleware)."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
@@ -16,6 +17,13 @@ class AdminSite(admin.AdminSite):
     site_title = "HRMS Lite"
     index_title = "Back office"
     site_url = "/"
+
+    def has_permission(self, request):
+        """Staff, as Django's admin asks, who owe no second factor: like django-otp's
+        OTPAdminSite, a user who has two-factor sign-in but has not entered a code, or
+        whose role requires it and has not set it up, is not let in (the accounts app's
+        TwoFactorMiddleware says so in `request.two_factor_due`)."""
+        return super().has_permission(request) and not getattr(request, "two_factor_due", None)
 
     def get_urls(self):
         view = self.admin_view(self.view_on_site)

@@ -1,10 +1,12 @@
 """What the browser tests do again and again, in a user's words."""
 
+import base64
 import datetime
 import re
 from pathlib import Path
 
 from django.utils import timezone
+from django_otp.oath import totp
 from playwright.sync_api import Locator, Page, expect
 
 PASSWORD = "e2e-Pass-1234"
@@ -76,3 +78,9 @@ def expect_counts(page: Page, *values: int) -> None:
     expect(items).to_have_text(
         [f"{value} {label}" for value, label in zip(values, COUNT_LABELS, strict=True)]
     )
+
+
+def app_code(secret: str, *, steps_ahead: int = 0) -> str:
+    """What an authenticator app holding `secret` (base32, as shown) shows now."""
+    key = base64.b32decode(secret.replace(" ", ""))
+    return f"{totp(key, drift=steps_ahead):06d}"

@@ -50,7 +50,9 @@ AXE = Axe()
 
 # Not pages: the downloads, plain-text endpoints and actions that only take POST are
 # found by asking first (what does not answer a GET with HTML is skipped).
-NOT_PAGE_NAMESPACES = {"api"}  # the JSON API; its documentation page is added below
+# The JSON API (its documentation page is added below); single sign-on's two addresses,
+# which only redirect to and from the provider (and are off here: 404).
+NOT_PAGE_NAMESPACES = {"api", "oidc"}
 EXTRA_PAGES = {"api:openapi-view"}
 
 

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "template_partials",
     "auditlog",
     "axes",
+    "django_otp",  # two-factor sign-in: an authenticator app's codes, and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_prometheus",
     "ninja",
@@ -103,10 +106,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a code was entered
     "api.middleware.ApiTokenMiddleware",
     "core.middleware.LoginRequiredMiddleware",
     "core.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.ScopeMiddleware",
+    # Two-factor sign-in: a user who owes a code (or must set it up) sees nothing else.
+    "accounts.middleware.TwoFactorMiddleware",
     "people.access.TeamScopeMiddleware",  # an employee's scope: their own team
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RefuseNulMiddleware",
@@ -134,6 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.single_sign_on",  # the sign-in page's button
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -204,11 +211,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: puts every password change in the audit trail.
+    {"NAME": "accounts.signals.PasswordChangeAudit"},
 ]
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses sign-ins while a user name and address are locked out.
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.ModelBackend",  # permissions in one query
+    "accounts.oidc.OIDCBackend",  # single sign-on, when OIDC_ENABLED; no permissions
     "people.access.ManagerBackend",  # managers mark their team's attendance, if allowed
 ]
 # Whether managers (employees with people reporting to them) may mark and correct their
@@ -288,6 +298,53 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 AXES_USERNAME_CALLABLE = "core.security.sign_in_name"
+# A single sign-on attempt is not a password to count or lock out (accounts/oidc.py).
+AXES_WHITELIST_CALLABLE = "accounts.oidc.is_single_sign_on"
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc; docs/security.md): off until a
+# client id is set. It signs in only existing, active accounts whose email the provider
+# has verified; nobody signs up by it. The provider's endpoints are set one by one, or
+# read from OIDC_DISCOVERY_URL when someone first signs in (no call at start-up).
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="single sign-on")  # the button's
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+# The claim that says the provider has verified the email (Entra ID: xms_edov).
+OIDC_EMAIL_VERIFIED_CLAIM = env.str("OIDC_EMAIL_VERIFIED_CLAIM", default="email_verified")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+_oidc_endpoints = [
+    OIDC_OP_AUTHORIZATION_ENDPOINT,
+    OIDC_OP_TOKEN_ENDPOINT,
+    OIDC_OP_USER_ENDPOINT,
+    OIDC_OP_JWKS_ENDPOINT,
+]
+if OIDC_ENABLED and not (OIDC_RP_CLIENT_SECRET and (OIDC_DISCOVERY_URL or all(_oidc_endpoints))):
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set, so single sign-on is on: set OIDC_RP_CLIENT_SECRET, and "
+        "OIDC_DISCOVERY_URL or all four OIDC_OP_..._ENDPOINT settings."
+    )
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10  # seconds to wait for the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc:callback"
+
+# Two-factor sign-in (django-otp; docs/security.md): after the password, a code from an
+# authenticator app (TOTP) or one of ten single-use recovery codes. Anyone may turn it on;
+# with TWO_FACTOR_REQUIRED, HR admins and superusers must, before anything else.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "HRMS Lite"  # the account's name in the authenticator app
+# Each wrong code doubles the wait before the next try (1, 2, 4 ... seconds: factor x
+# 2^(n-1)); after AXES_FAILURE_LIMIT wrong codes in a row the user is signed out.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin's device pages never show a secret key or a recovery code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Audit trail (django-auditlog): who changed what, with old and new values.
 AUDITLOG_INCLUDE_ALL_MODELS = False

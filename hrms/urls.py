@@ -17,6 +17,8 @@ urlpatterns = [
     path("activity/", include("activity.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): 404 unless set up.
+    path("oidc/", include("accounts.oidc_urls")),
     # A forgotten password: a link by email (Django's views and tokens).
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -47,6 +49,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api_urls),
     path("account/tokens/", include("api.urls")),
+    path("account/two-factor/", include("accounts.urls")),
     path("healthz", observability.healthz, name="healthz"),
     path("readyz", observability.readyz, name="readyz"),
     path("metrics", observability.metrics, name="metrics"),

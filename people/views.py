@@ -108,8 +108,9 @@ def my_attendance(request):
     return render_page(request, "people/my_attendance.html", context, partial="month")
 
 
-# Shown on a page of "My team"; the month grid shows the same people.
-TEAM_PER_PAGE = 50
+# Shown on a page of "My team" (as many as on a directory page); the month grid shows
+# the same people.
+TEAM_PER_PAGE = 25
 
 
 @require_safe

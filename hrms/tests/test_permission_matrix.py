@@ -35,7 +35,17 @@ RULES = {
     "password_reset_done": (ALL, "405 405 405 405 405 405 405"),
     "password_reset_confirm": (ALL, ALL),
     "password_reset_complete": (ALL, "405 405 405 405 405 405 405"),
+    # Two-factor sign-in: each signed-in user's own (none of these users has it on, and
+    # none must have it here: TWO_FACTOR_REQUIRED is off in tests).
+    "two_factor:manage": (READ, NO_POST),
+    "two_factor:verify": (READ, READ),
+    "two_factor:enrol": (READ, READ),
+    "two_factor:recovery_codes": (READ, READ),
+    "two_factor:disable": (READ, READ),
     "people:accept": (ALL, ALL),
+    # Single sign-on is off unless configured (accounts/tests/test_oidc.py tests it on).
+    "oidc:authenticate": ("404 404 404 404 404 404 404", "404 404 404 404 404 404 404"),
+    "oidc:callback": ("404 404 404 404 404 404 404", "404 404 404 404 404 404 404"),
     "people:invite": (NO_POST, HR),
     "people:invite_many": (HR, HR),
     # Everyone signed in has "My attendance" and "My team"; of these users only employee

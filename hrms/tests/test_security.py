@@ -133,6 +133,9 @@ DOWNLOADS_AND_PROBES = {
     "jobs:cancel",
     "jobs:download",
     "people:invite",
+    # Single sign-on: redirects to the provider and back (404 while it is not set up).
+    "oidc:authenticate",
+    "oidc:callback",
 }
 PAGES = [
     name

@@ -45,10 +45,12 @@ def prepare_people(password: str, *, first_day: str, department: int) -> dict:
             user.save()
             user.groups.set([role])
             accounts[username] = user
-        # Someone who worked here all year: a full year of their own records.
+        # Someone who worked here all year (a full year of their own records), and to whom
+        # nobody reports: an employee, not a manager.
         me = (
             Employee.objects.employed_between(first_day, today)
             .filter(date_joined__lte=first_day, is_active=True, date_left__isnull=True)
+            .filter(reports__isnull=True)
             .order_by("employee_id")
             .first()
         )

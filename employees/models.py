@@ -238,23 +238,24 @@ def managers_above(employee: Employee) -> list[uuid.UUID]:
 
 
 def team_of(user_id: int) -> frozenset:
-    """The primary keys of the employee whose account is `user_id` and of everyone who
-    reports to them, directly or through others: one (recursive) query however large the
-    team. Empty if the account is no employee's."""
+    """The primary keys of the employee whose account is `user_id` and of everyone still
+    working here who reports to them, directly or through others (through someone who has
+    left, too, until their reports are given a new manager): one (recursive) query however
+    large the team. Empty if the account is no employee's."""
     table = connection.ops.quote_name(Employee._meta.db_table)
     sql = f"""
-        WITH RECURSIVE team(id, depth) AS (
-            SELECT id, 0 FROM {table} WHERE user_id = %s
+        WITH RECURSIVE team(id, is_active, depth) AS (
+            SELECT id, is_active, 0 FROM {table} WHERE user_id = %s
             UNION ALL
-            SELECT below.id, team.depth + 1
+            SELECT below.id, below.is_active, team.depth + 1
             FROM {table} below JOIN team ON below.manager_id = team.id
             WHERE team.depth < %s
         )
-        SELECT DISTINCT id FROM team
+        SELECT DISTINCT id FROM team WHERE depth = 0 OR is_active = %s
     """  # noqa: S608 (the table name is the model's own)
     pk = Employee._meta.pk
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, MAX_LINE])
+        cursor.execute(sql, [user_id, MAX_LINE, True])
         return frozenset(pk.to_python(row[0]) for row in cursor.fetchall())
 
 

@@ -239,6 +239,15 @@ class TestRoles:
         assert chain.pk in team_of(org["MIA"].user_id)
         assert org["ZED"].pk not in team_of(org["MIA"].user_id)
 
+    def test_someone_who_has_left_is_no_longer_in_the_team(self, client, org):
+        sign_in(client, org, "MIA")
+        org["TOM"].is_active = False
+        org["TOM"].date_left = YESTERDAY
+        org["TOM"].save()
+        # Tom's history is HR's to see now; Ann, who still reports to him, stays Mia's.
+        assert client.get("/employees/TOM/").status_code == 404
+        assert client.get("/employees/ANN/").status_code == 200
+
     def test_a_job_keeps_its_starters_team(self, org):
         scope = Scope(department_ids=None).with_team(team_of(org["MIA"].user_id))
         job = job_start(kind="test", title="Test", by=org["MIA"].user, scope=scope)

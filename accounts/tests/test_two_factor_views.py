@@ -242,7 +242,9 @@ class TestSignIn:
         assert client.get("/healthz").status_code == 200
         static = client.get("/static/css/app.css")
         assert static.status_code == 200
-        static.close()
+        # Read to the end, which closes the file (closing it by hand would also close the
+        # test's database connection on PostgreSQL: Django's request_finished signal).
+        assert b"".join(static.streaming_content)
         # The JSON API takes this session as not signed in (its tokens are not affected).
         assert client.get("/api/employees").status_code == 401
         assert client.post("/logout/")["Location"] == "/login/"

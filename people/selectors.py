@@ -23,6 +23,12 @@ def not_invited(*, scope: Scope, department: Department | None = None) -> QueryS
     return scope.limit(found, "department").order_by("full_name", "employee_id")
 
 
+def chosen_employees(*, scope: Scope, codes: list[str]) -> QuerySet[Employee]:
+    """The employees with these codes, of those the reader sees, in name order."""
+    found = Employee.objects.filter(employee_id__in=codes).select_related("user")
+    return scope.limit(found, "department").order_by("full_name", "employee_id")
+
+
 def own_employee(user) -> Employee | None:
     """The employee whose account `user` is, if any."""
     return Employee.objects.select_related("department").filter(user=user).first()

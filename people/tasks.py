@@ -14,12 +14,14 @@ INVITE_MANY = "people.invite"
 
 @register(INVITE_MANY, done_url="employees:list")
 def invite_many(job: Job, context: JobContext) -> None:
-    department = None
-    if job.params.get("department"):
-        department = Department.objects.filter(pk=job.params["department"]).first()
-    employees = list(
-        selectors.not_invited(scope=job.scope, department=department).select_related("user")
-    )
+    if job.params.get("codes"):  # the ones HR chose, by code
+        employees = list(selectors.chosen_employees(scope=job.scope, codes=job.params["codes"]))
+    else:  # everyone (of a department) not invited yet
+        department = None
+        if job.params.get("department"):
+            department = Department.objects.filter(pk=job.params["department"]).first()
+        found = selectors.not_invited(scope=job.scope, department=department)
+        employees = list(found.select_related("user"))
     context.progress(0, len(employees), phase="Sending")
 
     def progress(done: int, total: int) -> None:

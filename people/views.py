@@ -49,18 +49,24 @@ def invite(request, code):
 @require_http_methods(["GET", "HEAD", "POST"])
 @permission_required("employees.invite_employee", raise_exception=True)
 def invite_many(request):
-    """Invite everyone (of a department) who works here and has no account yet: a job."""
+    """Invite everyone (of a department) who works here and has no account yet, or the
+    employees HR lists by code: a job."""
     form = InviteManyForm(request.POST if request.method == "POST" else None, scope=request.scope)
     if form.is_valid():
-        department = form.cleaned_data["department"]
-        who = f"everyone in {department.name}" if department else "everyone"
+        department, codes = form.cleaned_data["department"], form.cleaned_data["codes"]
+        if codes:
+            title = f"Invite {len(codes):,} chosen employee{'s' if len(codes) != 1 else ''}"
+        else:
+            who = f"everyone in {department.name}" if department else "everyone"
+            title = f"Invite {who} not invited yet"
         job = jobs.job_start(
             kind=INVITE_MANY,
-            title=f"Invite {who} not invited yet",
+            title=title,
             by=request.user,
             scope=request.scope,
             params={
                 "department": department.pk if department else None,
+                "codes": codes,
                 "site_url": request.build_absolute_uri("/"),
             },
         )

@@ -172,6 +172,38 @@ class TestInviteMany:
         assertContains(response, "Sent 0 invitations.")
         assert len(mail.outbox) == 3
 
+    def test_a_selection_by_code(self, client, hr, jane):
+        chosen = [EmployeeFactory(employee_id=f"S{n}") for n in range(3)]
+        EmployeeFactory(employee_id="NOT-ME")
+        left = EmployeeFactory(employee_id="LEFT", is_active=False)
+        client.post("/employees/JANE/invite/")  # invited, link not used yet: sent again
+        mail.outbox.clear()
+        response = client.post(
+            "/employees/invitations/", {"codes": "S0, S1\nS2 JANE S0 LEFT"}, follow=True
+        )
+        assertContains(response, "Invite 5 chosen employees")
+        assertContains(response, "Sent 4 invitations. 1 could not be sent.")
+        assertContains(response, f"{left.full_name} no longer works here")
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(
+            [e.email for e in chosen] + [jane.email]
+        )
+
+    def test_a_selection_with_unknown_codes_sends_nothing(self, client, hr, limited_hr):
+        EmployeeFactory(employee_id="HERE")
+        response = client.post("/employees/invitations/", {"codes": "HERE NOPE NADA"})
+        assertContains(response, "No employee has the codes NOPE, NADA.", status_code=400)
+        # Someone HR may not see is unknown to them too.
+        outsider = EmployeeFactory(employee_id="OUT", department=limited_hr.outside)
+        client.force_login(limited_hr.user)
+        response = client.post("/employees/invitations/", {"codes": outsider.employee_id})
+        assertContains(response, "No employee has the code OUT.", status_code=400)
+        EmployeeFactory(employee_id="IN1", department=limited_hr.inside)
+        both = client.post(
+            "/employees/invitations/", {"codes": "IN1", "department": limited_hr.inside.pk}
+        )
+        assertContains(both, "Choose a department or list codes, not both.", status_code=400)
+        assert not mail.outbox
+
     def test_a_limited_hr_admin_invites_only_their_departments(self, client, limited_hr):
         EmployeeFactory(department=limited_hr.inside, email="in@example.com")
         EmployeeFactory(department=limited_hr.outside, email="out@example.com")

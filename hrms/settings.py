@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jobs",
     "employees",
     "attendance",
+    "timeclock",
     "imports",
     "people",
     "dashboard",

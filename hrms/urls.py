@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("", include("jobs.urls")),
     path("", include("people.urls")),
+    path("", include("timeclock.urls")),
     path("employees/", include("employees.urls")),
     # After them, where "new" would be read as an employee code.
     path("employees/", include(profile_patterns)),

@@ -1,4 +1,7 @@
-"""Invitations: HR sends one; the employee follows its link and sets a password."""
+"""Invitations: HR sends one; the employee follows its link and sets a password. And an
+employee's own pages: My attendance (with the time clock) and My team."""
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -21,6 +24,7 @@ from core.exports import download
 from core.htmx import render_page
 from employees.selectors import employee_by_code
 from jobs import services as jobs
+from timeclock.selectors import clock_state
 
 from . import selectors, services
 from .forms import InviteManyForm
@@ -110,6 +114,9 @@ def my_attendance(request):
         "summary": attendance_selectors.employee_summary(employee=employee, start=start, end=end),
         "calendar": attendance_selectors.employee_month(employee=employee, month=start),
         "calendar_legend": attendance_selectors.CALENDAR_LEGEND,
+        # Someone who still works here clocks in and out here.
+        "clock": clock_state(employee) if employee.may_sign_in else None,
+        "clock_key": uuid.uuid4(),
     }
     return render_page(request, "people/my_attendance.html", context, partial="month")
 

@@ -133,6 +133,7 @@ DOWNLOADS_AND_PROBES = {
     "jobs:cancel",
     "jobs:download",
     "people:invite",
+    "timeclock:clock",
     # Single sign-on: redirects to the provider and back (404 while it is not set up).
     "oidc:authenticate",
     "oidc:callback",

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class TimeclockConfig(AppConfig):
+    name = "timeclock"
+    verbose_name = "Time clock"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from core.audit import audit
+
+        from .models import PunchVoid
+
+        audit(PunchVoid)

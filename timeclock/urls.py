@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "timeclock"
+
+urlpatterns = [
+    path("me/clock/", views.clock, name="clock"),
+]

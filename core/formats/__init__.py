@@ -34,3 +34,8 @@ def format_moment(value: datetime.datetime) -> str:
     from django.utils import timezone
 
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def format_clock(value: datetime.datetime) -> str:
+    """14:05: the wall-clock time of `value` in its own time zone (an employee's)."""
+    return formats.time_format(value.time(), "TIME_FORMAT")

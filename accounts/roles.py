@@ -34,9 +34,14 @@ ROLES = {
                 ("employees", "department"),
                 ("attendance", "attendancerecord"),
                 ("attendance", "holiday"),
+                ("timeclock", "workpattern"),
+                ("timeclock", "workpatternday"),
+                ("timeclock", "patternassignment"),
+                ("timeclock", "departmentpattern"),
             )
-            for action in ("add", "change", "delete")
+            for action in ("add", "change", "delete", "view")
         ),
+        "timeclock.view_punch",
         "employees.export_employee",
         "attendance.export_attendancerecord",
         "employees.import_employee",

@@ -9,6 +9,13 @@ class TimeclockConfig(AppConfig):
     def ready(self):
         from core.audit import audit
 
-        from .models import PunchVoid
+        from .models import (
+            DepartmentPattern,
+            PatternAssignment,
+            PunchVoid,
+            WorkPattern,
+            WorkPatternDay,
+        )
 
-        audit(PunchVoid)
+        # Voids, and every change to who works which pattern: the inputs of each day's result.
+        audit(PunchVoid, WorkPattern, WorkPatternDay, PatternAssignment, DepartmentPattern)

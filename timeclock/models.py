@@ -6,13 +6,18 @@ gives the reason (audited); the punch stays in the log. A device's punch read tw
 double tap on the web is one punch too: both taps carry the same form key.
 """
 
+import functools
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from core.formats import format_moment
-from employees.models import Employee
+from core.formats import format_day, format_moment
+from employees.models import Department, Employee
+
+from .derivation import OFF, DayRule
 
 
 class Direction(models.TextChoices):
@@ -103,3 +108,139 @@ class PunchVoid(AppendOnly):
 
     def __str__(self):
         return f"Void of {self.punch}: {self.reason}"
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name (Europe/London, Asia/Kolkata), or empty for the organisation's."""
+    if value and value not in available_time_zones():
+        raise ValidationError(
+            f"“{value}” is not a time zone name; use one like Europe/London or Asia/Kolkata.",
+            code="time_zone",
+        )
+
+
+@functools.cache
+def available_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class WorkPattern(models.Model):
+    """A working week: for each weekday, working or off, and the shift's rules."""
+
+    name = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def rules(self) -> dict[int, DayRule]:
+        """{weekday (Monday 0): its rule}; a weekday without a row is off."""
+        return {day.weekday: day.rule() for day in self.days.all()}
+
+
+class WorkPatternDay(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    pattern = models.ForeignKey(WorkPattern, on_delete=models.CASCADE, related_name="days")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    working = models.BooleanField(default=True)
+    # The shift's start and end on the clock of the employee's time zone; an end at or
+    # before the start is the next day (a night shift, which belongs to the day it starts).
+    start = models.TimeField(null=True, blank=True)
+    end = models.TimeField(null=True, blank=True)
+    break_minutes = models.PositiveSmallIntegerField(default=0)
+    grace_minutes = models.PositiveSmallIntegerField(default=0)
+    full_day_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Hours worked (in minutes, net of the break) for a full day."
+    )
+    half_day_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Hours worked (in minutes) for a half day; less is absent."
+    )
+
+    class Meta:
+        ordering = ["pattern", "weekday"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pattern", "weekday"], name="pattern_one_rule_per_weekday"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="pattern_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(working=False)
+                | (Q(start__isnull=False) & Q(end__isnull=False) & ~Q(start=models.F("end"))),
+                name="pattern_working_day_has_a_shift",
+                violation_error_message="A working day needs a start and an end, not the same.",
+            ),
+            models.CheckConstraint(
+                condition=Q(half_day_minutes__lte=models.F("full_day_minutes")),
+                name="pattern_half_day_within_full_day",
+                violation_error_message="A half day cannot need more hours than a full day.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pattern}: {self.get_weekday_display()}"
+
+    def rule(self) -> DayRule:
+        if not self.working:
+            return OFF
+        return DayRule(
+            working=True,
+            start=self.start,
+            end=self.end,
+            break_minutes=self.break_minutes,
+            grace_minutes=self.grace_minutes,
+            full_day_minutes=self.full_day_minutes,
+            half_day_minutes=self.half_day_minutes,
+        )
+
+
+class PatternAssignment(models.Model):
+    """From `starts_on`, `employee` works `pattern` in `time_zone`. A change is a new row
+    from its date: the days before keep the pattern they had."""
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="patterns")
+    pattern = models.ForeignKey(WorkPattern, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Empty: the organisation's time zone.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["employee", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "starts_on"], name="pattern_one_change_per_employee_per_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employee}: {self.pattern} from {format_day(self.starts_on)}"
+
+
+class DepartmentPattern(models.Model):
+    """The pattern of a department's employees who have none of their own."""
+
+    department = models.OneToOneField(
+        Department, on_delete=models.CASCADE, related_name="default_pattern"
+    )
+    pattern = models.ForeignKey(WorkPattern, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.department}: {self.pattern}"

@@ -1,6 +1,7 @@
 """Reads of the punch log."""
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -8,7 +9,8 @@ from django.utils import timezone
 
 from employees.models import Employee
 
-from .models import Direction, Punch
+from .derivation import DayRule, rule_for
+from .models import DepartmentPattern, Direction, PatternAssignment, Punch
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -49,3 +51,52 @@ class ClockState:
 def clock_state(employee: Employee) -> ClockState:
     """Where `employee` stands today: their punches, and whether they are clocked in."""
     return ClockState(punches=list(punches_on(employee, timezone.localdate())))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Someone's working patterns over time: what each day's result is measured against."""
+
+    # (from which day, {weekday: rule}, time zone), oldest first.
+    periods: list[tuple[datetime.date, dict[int, DayRule], zoneinfo.ZoneInfo]]
+
+    def on(self, day: datetime.date) -> tuple[DayRule | None, zoneinfo.ZoneInfo]:
+        """The rule of `day` (None: no pattern yet) and the zone it is kept in."""
+        rule = rule_for(day, [(starts_on, rules) for starts_on, rules, _ in self.periods])
+        zone = timezone.get_current_timezone()
+        for starts_on, _, period_zone in self.periods:
+            if starts_on <= day:
+                zone = period_zone
+        return rule, zone
+
+
+def schedule_of(employee: Employee) -> Schedule:
+    """`employee`'s patterns over time, or their department's pattern from the day they
+    joined when they have none of their own. Two queries (three without their own)."""
+    organisation = timezone.get_current_timezone()
+    assignments = list(
+        PatternAssignment.objects.filter(employee=employee)
+        .select_related("pattern")
+        .prefetch_related("pattern__days")
+        .order_by("starts_on")
+    )
+    if assignments:
+        return Schedule(
+            [
+                (
+                    a.starts_on,
+                    a.pattern.rules(),
+                    zoneinfo.ZoneInfo(a.time_zone) if a.time_zone else organisation,
+                )
+                for a in assignments
+            ]
+        )
+    default = (
+        DepartmentPattern.objects.filter(department_id=employee.department_id)
+        .select_related("pattern")
+        .prefetch_related("pattern__days")
+        .first()
+    )
+    if default is None:
+        return Schedule([])
+    return Schedule([(employee.date_joined, default.pattern.rules(), organisation)])

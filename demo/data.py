@@ -110,8 +110,34 @@ def create_demo_data(
         person.date_joined = min(person.date_joined, person.date_left)
     _reporting_lines(people)
     Employee.objects.bulk_create(people, batch_size=1000)
+    _working_patterns(created)
     if days:
         _create_demo_attendance(people, days=days, rng=rng, today=today)
+
+
+def _working_patterns(departments: list[Department]) -> None:
+    """Office hours, Monday to Friday, for every department: the time clock explains each
+    day against them."""
+    from timeclock.models import DepartmentPattern, WorkPattern, WorkPatternDay
+
+    office, _ = WorkPattern.objects.get_or_create(name="Office hours, Mon–Fri 09:00–17:30")
+    if not office.days.exists():
+        WorkPatternDay.objects.bulk_create(
+            WorkPatternDay(
+                pattern=office,
+                weekday=weekday,
+                start=datetime.time(9),
+                end=datetime.time(17, 30),
+                break_minutes=60,
+                grace_minutes=10,
+                full_day_minutes=420,
+                half_day_minutes=210,
+            )
+            for weekday in range(5)
+        )
+    DepartmentPattern.objects.bulk_create(
+        [DepartmentPattern(department=d, pattern=office) for d in departments]
+    )
 
 
 # People who report to one team lead in the demo's departments.

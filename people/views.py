@@ -24,7 +24,7 @@ from core.exports import download
 from core.htmx import render_page
 from employees.selectors import employee_by_code
 from jobs import services as jobs
-from timeclock.selectors import clock_state
+from timeclock.selectors import clock_state, day_result
 
 from . import selectors, services
 from .forms import InviteManyForm
@@ -116,6 +116,7 @@ def my_attendance(request):
         "calendar_legend": attendance_selectors.CALENDAR_LEGEND,
         # Someone who still works here clocks in and out here.
         "clock": clock_state(employee) if employee.may_sign_in else None,
+        "today_result": day_result(employee, timezone.localdate()),
         "clock_key": uuid.uuid4(),
     }
     return render_page(request, "people/my_attendance.html", context, partial="month")

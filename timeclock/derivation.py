@@ -47,6 +47,19 @@ MISSING_CHECKOUT = "missing_checkout"
 IN_PROGRESS = "in_progress"  # the day has not closed yet
 STATUSES = (PRESENT, HALF_DAY, ABSENT, ON_LEAVE, HOLIDAY, WEEKLY_OFF, MISSING_CHECKOUT, IN_PROGRESS)
 
+# In words: these, and HR's statuses (a day HR marked by hand keeps its own status).
+LABELS = {
+    PRESENT: "Present",
+    HALF_DAY: "Half day",
+    ABSENT: "Absent",
+    ON_LEAVE: "On leave",
+    HOLIDAY: "Holiday",
+    WEEKLY_OFF: "Weekly off",
+    MISSING_CHECKOUT: "Missing check-out",
+    IN_PROGRESS: "So far",
+    "wfh": "Work from home",
+}
+
 IN, OUT, UNKNOWN = "in", "out", "unknown"
 
 
@@ -84,6 +97,10 @@ class DayResult:
     late_minutes: int = 0
     early_minutes: int = 0
     overtime_minutes: int = 0
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.status, self.status)
 
 
 def shift(day: datetime.date, rule: DayRule, zone: ZoneInfo):

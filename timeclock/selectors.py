@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from attendance.calendar import Calendar
+from attendance.models import AttendanceRecord
 from employees.models import Employee
 
-from .derivation import DayRule, rule_for
+from .derivation import DayResult, DayRule, PunchIn, derive, rule_for, window
 from .models import DepartmentPattern, Direction, PatternAssignment, Punch
 
 
@@ -100,3 +102,46 @@ def schedule_of(employee: Employee) -> Schedule:
     if default is None:
         return Schedule([])
     return Schedule([(employee.date_joined, default.pattern.rules(), organisation)])
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A day's result and where it comes from: the punches and the pattern, or HR's mark."""
+
+    result: DayResult
+    marked_by_hand: bool = False
+
+
+def day_result(employee: Employee, day: datetime.date, *, now=None) -> Explained | None:
+    """`employee`'s result on `day`: HR's mark if there is one (it wins, and says so),
+    else derived from the punches, their pattern, the holidays; None without a pattern."""
+    record = (
+        AttendanceRecord.objects.filter(employee=employee, date=day)
+        .select_related("marked_by")
+        .first()
+    )
+    if record is not None:
+        who = record.marked_by.get_username() if record.marked_by else "HR"
+        reason = f"Marked {record.get_status_display()} by {who}: it wins over the punches."
+        return Explained(DayResult(record.status, reason), marked_by_hand=True)
+    rule, zone = schedule_of(employee).on(day)
+    if rule is None:
+        return None
+    start, end = window(day, rule, zone)
+    punches = [
+        PunchIn(at, direction)
+        for at, direction in Punch.objects.filter(
+            employee=employee, at__gte=start, at__lt=end, void__isnull=True
+        ).values_list("at", "direction")
+    ]
+    holiday = Calendar.between(day, day).holidays.get(day, "")
+    return Explained(
+        derive(
+            day=day,
+            rule=rule,
+            zone=zone,
+            punches=punches,
+            now=now or timezone.now(),
+            holiday=holiday,
+        )
+    )

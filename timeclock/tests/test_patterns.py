@@ -122,3 +122,80 @@ class TestWhichPatternADayUses:
         )
         with pytest.raises(ProtectedError):
             days.delete()
+
+
+class TestTheDaysResult:
+    """The result as the pages show it: from the database's punches, pattern and holidays."""
+
+    DAY = datetime.date(2026, 12, 2)  # a Wednesday
+
+    def at(self, hour, minute=0):
+        return datetime.datetime.combine(self.DAY, datetime.time(hour, minute), tzinfo=datetime.UTC)
+
+    def clock(self, employee, hour, minute, direction):
+        from timeclock.models import Punch
+
+        return Punch.objects.create(
+            employee=employee, at=self.at(hour, minute), direction=direction, source="web"
+        )
+
+    @pytest.fixture
+    def jane(self):
+        jane = EmployeeFactory(date_joined=datetime.date(2025, 1, 1))
+        PatternAssignment.objects.create(
+            employee=jane, pattern=pattern("Days"), starts_on=datetime.date(2025, 1, 1)
+        )
+        return jane
+
+    def test_from_the_punches_and_the_pattern(self, jane):
+        from timeclock.selectors import day_result
+
+        self.clock(jane, 9, 12, "in")
+        so_far = day_result(jane, self.DAY, now=self.at(11)).result
+        assert (so_far.label, so_far.reason) == ("So far", "in 09:12, still in")
+        self.clock(jane, 17, 40, "out")
+        done = day_result(jane, self.DAY, now=self.at(23)).result
+        assert done.reason == (
+            "in 09:12, out 17:40, 7h28m worked; late by 12 min after 5 min grace; 0h28m overtime"
+        )
+
+    def test_a_voided_punch_does_not_count(self, jane):
+        from timeclock.selectors import day_result
+        from timeclock.services import punch_void
+
+        punch_void(punch=self.clock(jane, 9, 0, "in"), reason="Tapped for a colleague", by=None)
+        assert day_result(jane, self.DAY, now=self.at(23)).result.status == "absent"
+
+    def test_a_forgotten_check_out_is_an_exception_not_a_day_worked(self, jane):
+        from timeclock.selectors import day_result
+
+        self.clock(jane, 9, 0, "in")
+        result = day_result(jane, self.DAY, now=self.at(23)).result
+        assert (result.label, result.worked_minutes) == ("Missing check-out", 0)
+
+    def test_a_holiday_from_the_calendar(self, jane):
+        from attendance.models import Holiday
+        from timeclock.selectors import day_result
+
+        Holiday.objects.create(date=self.DAY, name="Founders' Day")
+        assert (
+            day_result(jane, self.DAY, now=self.at(23)).result.reason
+            == "The holiday Founders' Day."
+        )
+
+    def test_hrs_mark_wins_and_says_so(self, jane, django_user_model):
+        from attendance.models import AttendanceRecord
+        from timeclock.selectors import day_result
+
+        self.clock(jane, 9, 0, "in")
+        hr = django_user_model.objects.create_user("hana")
+        AttendanceRecord.objects.create(employee=jane, date=self.DAY, status="wfh", marked_by=hr)
+        explained = day_result(jane, self.DAY, now=self.at(23))
+        assert explained.marked_by_hand
+        assert explained.result.label == "Work from home"
+        assert explained.result.reason == "Marked Work from home by hana: it wins over the punches."
+
+    def test_nothing_to_derive_without_a_pattern(self):
+        from timeclock.selectors import day_result
+
+        assert day_result(EmployeeFactory(), self.DAY, now=self.at(23)) is None

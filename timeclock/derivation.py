@@ -19,7 +19,8 @@ inputs always give the same result, so it is recomputed whenever one changes.
   (so a half day's worker loses none of it, and working longer never counts for less).
 - An "in" with no "out" after it is never counted as worked time: until the day closes
   (`CLOSE_AFTER` after the shift's end) the person is still in; after, the day is
-  "missing check-out", for HR or the manager to resolve.
+  "missing check-out", for HR or the manager to resolve. Until it closes, any result is
+  "so far": another punch may still change it.
 """
 
 from __future__ import annotations
@@ -213,7 +214,7 @@ def derive(
     elif status == ABSENT:
         parts.append(f"under the {_hours(rule.half_day_minutes)} of a half day")
     return DayResult(
-        status,
+        status if closed else IN_PROGRESS,  # nothing is final until the day closes
         "; ".join(parts),
         first_in=first_in,
         last_out=last_out,

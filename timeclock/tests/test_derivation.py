@@ -166,6 +166,19 @@ CASES = [
         {"status": d.IN_PROGRESS, "reason": "in 09:00, still in"},
     ),
     (
+        "out and in again may still come: nothing is final before the day closes",
+        WED,
+        DAY,
+        LONDON,
+        [("in", "09:00"), ("out", "12:00")],
+        {"now": at(WED, "12:30")},
+        {
+            "status": d.IN_PROGRESS,
+            "reason": "in 09:00, out 12:00, 3h00m worked; left 300 min "
+            "early; under the 4h00m of a half day",
+        },
+    ),
+    (
         "no punches on a closed working day: absent, saying what was expected",
         WED,
         DAY,

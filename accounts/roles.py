@@ -42,6 +42,7 @@ ROLES = {
             for action in ("add", "change", "delete", "view")
         ),
         "timeclock.view_punch",
+        "timeclock.import_punch",
         "employees.export_employee",
         "attendance.export_attendancerecord",
         "employees.import_employee",

@@ -9,6 +9,7 @@ class TimeclockConfig(AppConfig):
     def ready(self):
         from core.audit import audit
 
+        from . import tasks  # noqa: F401 (registers the punch import job)
         from .models import (
             DepartmentPattern,
             PatternAssignment,

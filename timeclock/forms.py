@@ -1,6 +1,7 @@
 from django import forms
+from django.conf import settings
 
-from .models import Direction
+from .models import Direction, validate_time_zone
 
 
 class ClockForm(forms.Form):
@@ -19,3 +20,28 @@ class ClockForm(forms.Form):
             "invalid": "Reload the page and try again.",
         }
     )
+
+
+class PunchImportForm(forms.Form):
+    file = forms.FileField(
+        label="Punch log (CSV or TXT)",
+        error_messages={"required": "Choose a file to import.", "empty": "The file is empty."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.dat,text/csv,text/plain"}),
+    )
+    time_zone = forms.CharField(
+        label="Time zone of the device's clock",
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="Times in the file that carry no offset are read on this clock.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = settings.TIME_ZONE
+
+    def clean_time_zone(self):
+        value = self.cleaned_data["time_zone"].strip()
+        if not value:
+            raise forms.ValidationError("Give the device's time zone, e.g. Europe/London.")
+        return value

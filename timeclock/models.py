@@ -72,6 +72,7 @@ class Punch(AppendOnly):
 
     class Meta:
         verbose_name_plural = "punches"
+        permissions = [("import_punch", "Can import punches from attendance devices")]
         ordering = ["employee", "at"]
         constraints = [
             # Also the index for "one employee's punches over a period".

@@ -1,18 +1,22 @@
-"""The clock button of the signed-in employee."""
+"""The clock button of the signed-in employee, and HR's import of devices' punch logs."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.formats import format_moment
+from core.spreadsheets import FileRefused, Limits
 from employees.models import Employee
+from jobs import services as jobs
 
 from . import services
-from .forms import ClockForm
+from .forms import ClockForm, PunchImportForm
 from .models import Direction
+from .tasks import IMPORT_PUNCHES
 
 
 @require_POST
@@ -41,3 +45,28 @@ def clock(request):
         what = "in" if punch.direction == Direction.IN else "out"
         messages.success(request, f"Clocked {what} at {format_moment(punch.at)}.")
     return redirect(back or "people:my_attendance")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("timeclock.import_punch", raise_exception=True)
+def import_punches(request):
+    """Upload a device's punch log; it is read as a job, whose page lists refused rows."""
+    form = PunchImportForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            Limits.from_settings().check_size(upload.size)
+        except FileRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            job = jobs.job_start(
+                kind=IMPORT_PUNCHES,
+                title=f"Import punches from {upload.name[:150]}",
+                by=request.user,
+                scope=request.scope,
+                params={"time_zone": form.cleaned_data["time_zone"]},
+                input=upload.read(),
+            )
+            return redirect(job)
+    status = 400 if form.is_bound else 200
+    return render(request, "timeclock/import_punches.html", {"form": form}, status=status)

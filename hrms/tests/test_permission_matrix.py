@@ -55,6 +55,7 @@ RULES = {
     "people:my_team": (READ, NO_POST),
     # The clock button: only an employee has a clock (the others are no employee here).
     "timeclock:clock": (NO_POST, "login 404 404 404 404 ok ok"),
+    "timeclock:import_punches": (HR, HR),
     "people:my_attendance_export": ("login 404 404 404 404 ok ok", NO_POST),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),

@@ -1,0 +1,37 @@
+"""Importing a device's punch log: a background job, with every refused row reported."""
+
+import zoneinfo
+
+from jobs import files
+from jobs.models import Job, JobFile
+from jobs.registry import register
+from jobs.runner import JobContext
+
+from .imports import FileRefused, punches_import
+
+IMPORT_PUNCHES = "timeclock.import_punches"
+
+
+@register(IMPORT_PUNCHES, done_url="attendance:list")
+def import_punches(job: Job, context: JobContext) -> None:
+    content = files.read_bytes(job, JobFile.Role.INPUT)
+    context.progress(0, None, phase="Reading")
+    try:
+        report = punches_import(
+            content=content,
+            zone=zoneinfo.ZoneInfo(job.params["time_zone"]),
+            scope=job.scope,
+            by=job.created_by,
+            progress=lambda rows: context.progress(rows, None, phase="Reading"),
+        )
+    except FileRefused as refusal:
+        context.message = str(refusal)
+        context.report = {"errors": [], "errors_total": 0, "notes": [str(refusal)]}
+        return
+    context.progress(report.rows, report.rows)
+    context.message = report.message
+    context.report = {
+        "errors": report.errors,
+        "errors_total": report.refused,
+        "notes": [],
+    }

@@ -1,0 +1,147 @@
+"""Importing devices' punch logs: good rows kept, bad rows refused with a reason, and the
+same file twice changes nothing."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django.asserts import assertContains
+
+from accounts.scoping import EVERYTHING
+from employees.tests.factories import EmployeeFactory
+from jobs.models import Job
+from timeclock.imports import FileRefused, punches_import
+from timeclock.models import Punch
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+NOW = datetime.datetime(2026, 12, 4, 18, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def staff():
+    return {
+        "E1": EmployeeFactory(employee_id="E1", date_joined=datetime.date(2025, 1, 1)),
+        "E2": EmployeeFactory(
+            employee_id="E2",
+            date_joined=datetime.date(2025, 1, 1),
+            date_left=datetime.date(2026, 11, 30),
+            is_active=False,
+        ),
+    }
+
+
+def run(text, scope=EVERYTHING):
+    return punches_import(content=text.encode(), zone=LONDON, scope=scope, now=NOW)
+
+
+CSV = """Employee code,Time,Direction,Device
+E1,2026-12-02 09:01:00,in,Front door
+e1,2026-12-02 17:35,out,Front door
+E1,2026-12-02 12:00:00,,Front door
+"""
+
+
+def test_a_csv_is_read_in_the_devices_time_zone(staff):
+    report = run(CSV)
+    assert (report.rows, report.added, report.refused) == (3, 3, 0)
+    first = Punch.objects.order_by("at").first()
+    assert first.at == datetime.datetime(2026, 12, 2, 9, 1, tzinfo=LONDON)
+    assert (first.direction, first.source, first.device) == ("in", "device", "Front door")
+    assert Punch.objects.filter(direction="unknown").count() == 1
+
+
+def test_the_same_file_twice_changes_nothing(staff):
+    run(CSV)
+    again = run(CSV)
+    assert (again.added, again.already) == (0, 3)
+    assert Punch.objects.count() == 3
+    assert again.message == "Read 3 punches: 0 added, 3 already in the log."
+
+
+def test_a_zkteco_log(staff):
+    log = "     E1\t2026-12-02 08:58:12\t1\t0\t1\t0\n     E1\t2026-12-02 17:31:40\t1\t1\t1\t0\n"
+    report = run(log)
+    assert report.added == 2
+    assert list(Punch.objects.order_by("at").values_list("direction", flat=True)) == ["in", "out"]
+
+
+def test_bad_rows_are_refused_each_with_its_reason_and_the_rest_kept(staff):
+    text = (
+        "Employee code,Time,Direction\n"
+        "E1,2026-12-02 09:00,in\n"
+        "NOPE,2026-12-02 09:00,in\n"
+        "E1,yesterday,in\n"
+        "E1,2026-12-05 09:00,in\n"  # tomorrow, by the device's clock
+        "E1,2024-06-01 09:00,in\n"  # before joining
+        "E2,2026-12-02 09:00,in\n"  # after leaving
+        "E1,2026-12-02 10:00,sideways\n"
+        "E1,2026-12-02 09:00,in\n"  # the first row again
+    )
+    report = run(text)
+    assert (report.rows, report.added, report.already, report.refused) == (8, 1, 1, 6)
+    assert [(e["row"], e["message"]) for e in report.errors] == [
+        (3, "No employee has the code “NOPE”."),
+        (4, "“yesterday” is not a time: write it as YYYY-MM-DD HH:MM:SS."),
+        (5, "In the future: check the device's clock."),
+        (6, "Before E1 joined, on 1 Jan 2025."),
+        (7, "After E2 left, on 30 Nov 2026."),
+        (8, "“sideways” is not a direction: use in, out or leave it empty."),
+    ]
+
+
+def test_someone_outside_the_importers_departments_is_unknown_to_them(staff, limited_hr):
+    outsider = EmployeeFactory(employee_id="OUT", department=limited_hr.outside)
+    from accounts.scoping import scope_for
+
+    report = run(
+        f"Employee code,Time\n{outsider.employee_id},2026-12-02 09:00\n", scope_for(limited_hr.user)
+    )
+    assert report.errors[0]["message"] == "No employee has the code “OUT”."
+    assert not Punch.objects.exists()
+
+
+def test_a_file_that_is_no_punch_log_is_refused_as_a_whole(staff):
+    with pytest.raises(FileRefused, match="needs an “Employee code” and a “Time” column"):
+        run("Name,Colour\nAda,blue\n")
+    with pytest.raises(FileRefused, match="not text"):
+        punches_import(
+            content=b"\xff\xfe\x00\x81" * 10 + bytes(range(256)), zone=LONDON, scope=EVERYTHING
+        )
+
+
+@pytest.fixture
+def hr(user_with):
+    return user_with("timeclock.import_punch", "attendance.view_attendancerecord", username="hr")
+
+
+class TestThePage:
+    def test_hr_imports_a_file_as_a_job_and_sees_the_refused_rows(self, client, hr, staff):
+        page = client.get("/attendance/punches/import/")
+        assertContains(page, "Import punches from a device")
+        upload = SimpleUploadedFile(
+            "door.csv", b"Employee code,Time\nE1,2026-12-02 09:00\nX,2026-12-02 09:00\n"
+        )
+        response = client.post(
+            "/attendance/punches/import/",
+            {"file": upload, "time_zone": "Europe/London"},
+            follow=True,
+        )
+        job = Job.objects.get()
+        assert response.redirect_chain[0][0] == job.get_absolute_url()
+        assertContains(response, "Read 2 punches: 1 added, 0 already in the log, 1 refused")
+        assertContains(response, "No employee has the code “X”.")
+
+    def test_a_bad_time_zone_is_a_form_error(self, client, hr, staff):
+        upload = SimpleUploadedFile("door.csv", b"Employee code,Time\nE1,2026-12-02 09:00\n")
+        response = client.post(
+            "/attendance/punches/import/", {"file": upload, "time_zone": "Moon/Base"}
+        )
+        assertContains(response, "is not a time zone name", status_code=400)
+        assert not Job.objects.exists()
+
+    def test_only_for_those_who_may_import(self, client, user_with):
+        user_with("attendance.view_attendancerecord")
+        assert client.get("/attendance/punches/import/").status_code == 403

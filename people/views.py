@@ -114,12 +114,21 @@ def my_attendance(request):
         "summary": attendance_selectors.employee_summary(employee=employee, start=start, end=end),
         "calendar": attendance_selectors.employee_month(employee=employee, month=start),
         "calendar_legend": attendance_selectors.CALENDAR_LEGEND,
-        # Someone who still works here clocks in and out here.
-        "clock": clock_state(employee) if employee.may_sign_in else None,
+        **_clock(employee),
+    }
+    return render_page(request, "people/my_attendance.html", context, partial="month")
+
+
+def _clock(employee) -> dict:
+    """The time clock's panel, on the pages an employee lands on: where they stand, today's
+    result so far, and a new key for the button (someone who has left has no clock)."""
+    if not employee.may_sign_in:
+        return {"clock": None}
+    return {
+        "clock": clock_state(employee),
         "today_result": day_result(employee, timezone.localdate()),
         "clock_key": uuid.uuid4(),
     }
-    return render_page(request, "people/my_attendance.html", context, partial="month")
 
 
 # Shown on a page of "My team" (as many as on a directory page); the month grid shows
@@ -152,6 +161,7 @@ def my_team(request):
         "rows": sheet.rows(members),
         "status_columns": status_columns(),
         "legend": register_legend(),
+        **_clock(me),
     }
     partial = "grid" if request.htmx.target == "grid" else "results"
     return render_page(request, "people/my_team.html", context, partial=partial)

@@ -188,6 +188,12 @@ class TestMyTeam:
         assertNotContains(part, "<html")
         assertContains(part, 'id="grid"')
 
+    def test_the_clock_comes_first_for_a_manager_too(self, client, org):
+        sign_in(client, org, "MIA")
+        page = client.get("/team/").content.decode()
+        assert page.index("Time clock") < page.index("today-heading")
+        assert 'action="/me/clock/"' in page
+
     def test_someone_with_no_reports_is_told_so(self, client, org):
         sign_in(client, org, "ZED")
         assertContains(client.get("/team/"), "Nobody reports to you.")

@@ -222,6 +222,18 @@ AUTHENTICATION_BACKENDS = [
     "accounts.oidc.OIDCBackend",  # single sign-on, when OIDC_ENABLED; no permissions
     "people.access.ManagerBackend",  # managers mark their team's attendance, if allowed
 ]
+# The time clock: the networks (addresses or ranges, comma-separated) web punches must
+# come from (empty: anywhere), and whether to ask the browser for its location (recorded
+# with the punch when allowed; never required).
+CLOCK_NETWORKS = env.list("CLOCK_NETWORKS", default=[])
+for _network in CLOCK_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CLOCK_NETWORKS: {_network!r} is not an IP address or network."
+        ) from None
+CLOCK_ASK_LOCATION = env.bool("CLOCK_ASK_LOCATION", default=False)
 # Whether managers (employees with people reporting to them) may mark and correct their
 # team's attendance. Off: only HR and attendance managers mark.
 MANAGERS_MAY_MARK_ATTENDANCE = env.bool("MANAGERS_MAY_MARK_ATTENDANCE", default=False)

@@ -3,6 +3,7 @@ employee's own pages: My attendance (with the time clock) and My team."""
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -128,6 +129,7 @@ def _clock(employee) -> dict:
         "clock": clock_state(employee),
         "today_result": day_result(employee, timezone.localdate()),
         "clock_key": uuid.uuid4(),
+        "clock_asks_location": settings.CLOCK_ASK_LOCATION,
     }
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 
 from .models import Direction, validate_time_zone
+from .services import Location
 
 
 class ClockForm(forms.Form):
@@ -20,6 +21,30 @@ class ClockForm(forms.Form):
             "invalid": "Reload the page and try again.",
         }
     )
+    # Filled in by the browser when the deployment asks for the location and the person
+    # allows it; anything unusable is left out, never an error.
+    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180)
+    accuracy = forms.IntegerField(required=False, min_value=0, max_value=10_000_000)
+
+    def location(self) -> Location | None:
+        """The browser's location, if it gave a usable one."""
+        data = self.cleaned_data
+        if data.get("latitude") is None or data.get("longitude") is None:
+            return None
+        return Location(
+            latitude=round(data["latitude"], 6),
+            longitude=round(data["longitude"], 6),
+            accuracy_m=data.get("accuracy"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("latitude", "longitude", "accuracy"):
+            if name in self.errors:  # unusable: left out
+                del self.errors[name]
+                data[name] = None
+        return data
 
 
 class PunchImportForm(forms.Form):

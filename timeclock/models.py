@@ -68,6 +68,12 @@ class Punch(AppendOnly):
     # The form's key of a web or kiosk punch: a second tap of the same button sends the
     # same key, and the database keeps one punch.
     request_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Where a web punch came from: the address, and the browser's location when the
+    # deployment asks for it (CLOCK_ASK_LOCATION) and the person allows it.
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    location_accuracy_m = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -85,6 +91,14 @@ class Punch(AppendOnly):
             ),
             models.CheckConstraint(
                 condition=Q(source__in=Source.values), name="punch_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (
+                    Q(latitude__gte=-90, latitude__lte=90)
+                    & Q(longitude__gte=-180, longitude__lte=180)
+                ),
+                name="punch_location_valid",
             ),
         ]
 

@@ -1,5 +1,6 @@
 """The clock button of the signed-in employee, and HR's import of devices' punch logs."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.formats import format_moment
+from core.security import client_ip
 from core.spreadsheets import FileRefused, Limits
 from employees.models import Employee
 from jobs import services as jobs
@@ -38,6 +40,8 @@ def clock(request):
             direction=form.cleaned_data["direction"],
             by=request.user,
             request_key=form.cleaned_data["key"],
+            ip=client_ip(request),
+            location=form.location() if settings.CLOCK_ASK_LOCATION else None,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -75,3 +75,9 @@ def test_refuses_to_start_with_a_trusted_proxy_that_is_not_an_address():
     )
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'proxy.example.com' is not an IP address or network." in result.stderr
+
+
+def test_refuses_to_start_with_a_clock_network_that_is_not_one():
+    result = manage("check", CLOCK_NETWORKS="10.1.0.0/16,the office")
+    assert result.returncode != 0
+    assert "CLOCK_NETWORKS: 'the office' is not an IP address or network." in result.stderr

@@ -317,6 +317,35 @@
     if (!event.defaultPrevented) window.hrmsSubmitting = true;
   });
 
+  // The time clock, where the deployment asks for the location: the browser's position
+  // goes with the punch if the person allows it within a few seconds; otherwise the punch
+  // goes without it. A second tap while waiting does nothing (the form's key would make
+  // it the same punch anyway).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-clock-location]") || form.dataset.located) return;
+    event.preventDefault();
+    if (form.dataset.locating || !navigator.geolocation) {
+      if (!navigator.geolocation) form.submit();
+      return;
+    }
+    form.dataset.locating = "1";
+    var done = function () {
+      form.dataset.located = "1";
+      form.submit();
+    };
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        form.elements.latitude.value = position.coords.latitude.toFixed(6);
+        form.elements.longitude.value = position.coords.longitude.toFixed(6);
+        form.elements.accuracy.value = Math.round(position.coords.accuracy);
+        done();
+      },
+      done,
+      { timeout: 4000, maximumAge: 60000 }
+    );
+  }, true);
+
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
     var reason = {

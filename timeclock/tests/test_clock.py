@@ -145,3 +145,41 @@ class TestPunchLog:
         punch = self.punch(me)
         services.punch_void(punch=punch, reason="Wrong person", by=None)
         assert "Wrong person" in str(LogEntry.objects.get_for_object(punch.void).get().changes)
+
+
+class TestWhereFrom:
+    def test_only_from_the_offices_networks_when_set(self, client, me, settings):
+        settings.CLOCK_NETWORKS = ["10.1.0.0/16", "2001:db8::/48"]
+        refused = client.get(press(client).url)
+        assertContains(refused, "Clock in and out from the office&#x27;s network")
+        assert not Punch.objects.exists()
+        inside = client.post(
+            "/me/clock/",
+            {"direction": "in", "key": str(uuid.uuid4())},
+            REMOTE_ADDR="10.1.2.3",
+            follow=True,
+        )
+        assertContains(inside, "Clocked in at")
+        assert Punch.objects.get().ip == "10.1.2.3"
+
+    def test_the_location_is_kept_when_asked_for_and_given(self, client, me, settings):
+        settings.CLOCK_ASK_LOCATION = True
+        assertContains(client.get("/me/"), "data-clock-location")
+        press(client, latitude="51.507351", longitude="-0.127758", accuracy="35")
+        punch = Punch.objects.get()
+        assert (str(punch.latitude), str(punch.longitude), punch.location_accuracy_m) == (
+            "51.507351",
+            "-0.127758",
+            35,
+        )
+
+    def test_an_unusable_location_is_left_out_not_an_error(self, client, me, settings):
+        settings.CLOCK_ASK_LOCATION = True
+        press(client, latitude="91", longitude="east", accuracy="-1")
+        punch = Punch.objects.get()
+        assert (punch.latitude, punch.longitude) == (None, None)
+
+    def test_no_location_is_kept_unless_the_deployment_asks(self, client, me):
+        assertNotContains(client.get("/me/"), "data-clock-location")
+        press(client, latitude="51.5", longitude="-0.12")
+        assert Punch.objects.get().latitude is None

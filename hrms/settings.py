@@ -460,6 +460,7 @@ SCHEDULED_TASKS = {
     "jobs.tasks.clear_expired_files": "7 * * * *",
     "jobs.tasks.prune_task_results": "37 3 * * *",
     "employees.tasks.close_accounts_of_leavers": "1 0 * * *",
+    "timeclock.tasks.derive_days": "*/15 * * * *",
 }
 
 # Loading a backup (loaddata) must not write new history for what it restores.

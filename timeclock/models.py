@@ -17,7 +17,7 @@ from django.db.models import Q
 from core.formats import format_day, format_moment
 from employees.models import Department, Employee
 
-from .derivation import OFF, DayRule
+from .derivation import LABELS, OFF, STATUSES, DayRule
 
 
 class Direction(models.TextChoices):
@@ -259,3 +259,38 @@ class DepartmentPattern(models.Model):
 
     def __str__(self):
         return f"{self.department}: {self.pattern}"
+
+
+class DayOutcome(models.Model):
+    """Each employee's result of a day, derived from their punches (timeclock.derivation)
+    and kept so lists and exceptions read it at once. Written again whenever the day is
+    derived again (services.days_derive): it is never edited by hand."""
+
+    # The derivation's statuses, and work from home, which only HR marks.
+    Status = models.TextChoices("Status", [(s.upper(), (s, LABELS[s])) for s in (*STATUSES, "wfh")])
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="outcomes")
+    date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices)
+    reason = models.CharField(max_length=300)
+    first_in = models.DateTimeField(null=True, blank=True)
+    last_out = models.DateTimeField(null=True, blank=True)
+    worked_minutes = models.PositiveIntegerField(default=0)
+    late_minutes = models.PositiveIntegerField(default=0)
+    early_minutes = models.PositiveIntegerField(default=0)
+    overtime_minutes = models.PositiveIntegerField(default=0)
+    # HR marked the day by hand: their status stands, and the reason says so.
+    marked_by_hand = models.BooleanField(default=False)
+    derived_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-date", "employee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "date"], name="outcome_one_per_employee_per_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "status"], name="outcome_date_status")]
+
+    def __str__(self):
+        return f"{self.employee} on {format_day(self.date)}: {self.get_status_display()}"

@@ -1,8 +1,11 @@
-"""Writing the punch log: clocking in and out, and voiding a mistaken punch."""
+"""Writing the punch log (clocking in and out, voiding a mistaken punch), and keeping
+the days' results derived from it."""
 
+import datetime
 import functools
 import ipaddress
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,11 +14,22 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from attendance.models import AttendanceRecord, Holiday
 from core.db import one_writer_at_a_time
 from core.formats import format_moment
 from employees.models import Employee
 
-from .models import Direction, Punch, PunchVoid, Source
+from .derivation import OFF, DayResult, DayRule, PunchIn, derive, window
+from .models import (
+    DayOutcome,
+    DepartmentPattern,
+    Direction,
+    PatternAssignment,
+    Punch,
+    PunchVoid,
+    Source,
+    WorkPatternDay,
+)
 from .selectors import clock_state
 
 
@@ -113,3 +127,101 @@ def punch_void(*, punch: Punch, reason: str, by) -> PunchVoid:
             return PunchVoid.objects.create(punch=punch, reason=reason[:200], voided_by=by)
     except IntegrityError:
         raise ValidationError("That punch is void already.", code="void") from None
+
+
+def days_derive(day: datetime.date, *, now: datetime.datetime | None = None) -> int:
+    """Derive `day` for everyone employed on it who has a working pattern, and keep each
+    result (DayOutcome), replacing the last. A fixed number of queries whatever the
+    number of people: who works, their patterns, the departments' defaults, the patterns'
+    rules, the holidays, HR's marks, the punches, and the writes. Returns how many."""
+    now = now or timezone.now()
+    organisation = timezone.get_current_timezone()
+    people = list(Employee.objects.employed_on(day).values_list("pk", "department_id").order_by())
+    if not people:
+        return 0
+    # Each person's pattern and zone on the day: their latest change on or before it, or
+    # their department's pattern.
+    own = {}
+    for employee_id, pattern_id, zone in (
+        PatternAssignment.objects.filter(starts_on__lte=day)
+        .order_by("employee_id", "starts_on")
+        .values_list("employee_id", "pattern_id", "time_zone")
+    ):
+        own[employee_id] = (pattern_id, zone)
+    defaults = dict(DepartmentPattern.objects.values_list("department_id", "pattern_id"))
+    rules: dict[int, dict[int, DayRule]] = {}
+    for pattern_day in WorkPatternDay.objects.filter(weekday=day.weekday()):
+        rules[pattern_day.pattern_id] = {day.weekday(): pattern_day.rule()}
+    holiday = Holiday.objects.filter(date=day).values_list("name", flat=True).first() or ""
+    marks = {
+        record.employee_id: record
+        for record in AttendanceRecord.objects.filter(date=day).select_related("marked_by")
+    }
+    schedule = {}
+    for employee_id, department_id in people:
+        pattern_id, zone = own.get(employee_id, (defaults.get(department_id), ""))
+        if pattern_id is None:
+            continue  # no pattern: nothing to derive
+        rule = rules.get(pattern_id, {}).get(day.weekday(), OFF)
+        zone = zoneinfo.ZoneInfo(zone) if zone else organisation
+        schedule[employee_id] = (rule, zone, window(day, rule, zone))
+    if not schedule:
+        return 0
+    earliest = min(start for _, _, (start, _) in schedule.values())
+    latest = max(end for _, _, (_, end) in schedule.values())
+    punches: dict = {}
+    for employee_id, at, direction in (
+        Punch.objects.filter(at__gte=earliest, at__lt=latest, void__isnull=True)
+        .order_by()
+        .values_list("employee_id", "at", "direction")
+    ):
+        if employee_id in schedule:
+            punches.setdefault(employee_id, []).append(PunchIn(at, direction))
+    outcomes = []
+    for employee_id, (rule, zone, (start, end)) in schedule.items():
+        record = marks.get(employee_id)
+        if record is not None:
+            who = record.marked_by.get_username() if record.marked_by else "HR"
+            result = DayResult(
+                record.status,
+                f"Marked {record.get_status_display()} by {who}: it wins over the punches.",
+            )
+        else:
+            mine = [p for p in punches.get(employee_id, ()) if start <= p.at < end]
+            result = derive(day=day, rule=rule, zone=zone, punches=mine, now=now, holiday=holiday)
+        outcomes.append(
+            DayOutcome(
+                employee_id=employee_id,
+                date=day,
+                status=result.status,
+                reason=result.reason[:300],
+                first_in=result.first_in,
+                last_out=result.last_out,
+                worked_minutes=result.worked_minutes,
+                late_minutes=result.late_minutes,
+                early_minutes=result.early_minutes,
+                overtime_minutes=result.overtime_minutes,
+                marked_by_hand=record is not None,
+                derived_at=now,
+            )
+        )
+    with transaction.atomic():
+        DayOutcome.objects.bulk_create(
+            outcomes,
+            batch_size=2_000,
+            update_conflicts=True,
+            unique_fields=["employee", "date"],
+            update_fields=[
+                "status",
+                "reason",
+                "first_in",
+                "last_out",
+                "worked_minutes",
+                "late_minutes",
+                "early_minutes",
+                "overtime_minutes",
+                "marked_by_hand",
+                "derived_at",
+            ],
+        )
+    return len(outcomes)

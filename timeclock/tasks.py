@@ -1,6 +1,11 @@
-"""Importing a device's punch log: a background job, with every refused row reported."""
+"""Importing a device's punch log (a background job, with every refused row reported),
+and deriving the days' results (periodic: settings SCHEDULED_TASKS)."""
 
+import datetime
 import zoneinfo
+
+from django.utils import timezone
+from django_tasks import task
 
 from jobs import files
 from jobs.models import Job, JobFile
@@ -8,6 +13,7 @@ from jobs.registry import register
 from jobs.runner import JobContext
 
 from .imports import FileRefused, punches_import
+from .services import days_derive
 
 IMPORT_PUNCHES = "timeclock.import_punches"
 
@@ -35,3 +41,14 @@ def import_punches(job: Job, context: JobContext) -> None:
         "errors_total": report.refused,
         "notes": [],
     }
+
+
+@task()
+def derive_days() -> dict:
+    """Every quarter hour: yesterday's and today's results for everyone with a pattern. A
+    day becomes final once it closes (its shift's end and a grace period: derivation),
+    so a night shift that ended this morning, or a check-out that never came, shows here
+    within a quarter of an hour of its day closing."""
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    return {str(day): days_derive(day) for day in (yesterday, today)}

@@ -4,7 +4,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from attendance.calendar import Calendar
@@ -12,7 +12,7 @@ from attendance.models import AttendanceRecord
 from employees.models import Employee
 
 from .derivation import DayResult, DayRule, PunchIn, derive, rule_for, window
-from .models import DepartmentPattern, Direction, PatternAssignment, Punch
+from .models import DayOutcome, DepartmentPattern, Direction, PatternAssignment, Punch
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -145,3 +145,24 @@ def day_result(employee: Employee, day: datetime.date, *, now=None) -> Explained
             holiday=holiday,
         )
     )
+
+
+# The kinds of exception, and what makes a day one.
+EXCEPTION_KINDS = {
+    "missing_checkout": ("Missing check-out", Q(status=DayOutcome.Status.MISSING_CHECKOUT)),
+    "absent": ("Absent", Q(status=DayOutcome.Status.ABSENT, marked_by_hand=False)),
+    "late": ("Late", Q(late_minutes__gt=0)),
+    "early": ("Left early", Q(early_minutes__gt=0)),
+}
+
+
+def exceptions(*, scope) -> QuerySet:
+    """Days that need someone's attention (a missing check-out, an absence nobody marked,
+    late, left early), newest first, of the people `scope` shows."""
+    any_exception = Q()
+    for _, condition in EXCEPTION_KINDS.values():
+        any_exception |= condition
+    found = DayOutcome.objects.filter(any_exception).select_related(
+        "employee", "employee__department"
+    )
+    return scope.limit(found, "employee__department").order_by("-date", "employee__full_name", "pk")

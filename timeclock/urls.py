@@ -7,4 +7,5 @@ app_name = "timeclock"
 urlpatterns = [
     path("me/clock/", views.clock, name="clock"),
     path("attendance/punches/import/", views.import_punches, name="import_punches"),
+    path("attendance/exceptions/", views.exceptions, name="exceptions"),
 ]

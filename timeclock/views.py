@@ -7,15 +7,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.formats import format_moment
+from core.htmx import render_page
+from core.pagination import filtered_page
 from core.security import client_ip
 from core.spreadsheets import FileRefused, Limits
 from employees.models import Employee
 from jobs import services as jobs
 
-from . import services
+from . import selectors, services
+from .filters import ExceptionFilter
 from .forms import ClockForm, PunchImportForm
 from .models import Direction
 from .tasks import IMPORT_PUNCHES
@@ -74,3 +77,18 @@ def import_punches(request):
             return redirect(job)
     status = 400 if form.is_bound else 200
     return render(request, "timeclock/import_punches.html", {"form": form}, status=status)
+
+
+# Exceptions on a page of the inbox.
+EXCEPTIONS_PER_PAGE = 25
+
+
+@require_safe
+@permission_required("attendance.view_attendancerecord", raise_exception=True)
+def exceptions(request):
+    """Days that need attention, from the time clock: HR sees their departments', a
+    manager their team's (request.scope)."""
+    found = selectors.exceptions(scope=request.scope)
+    filterset, page = filtered_page(request, ExceptionFilter, found, per_page=EXCEPTIONS_PER_PAGE)
+    context = {"filter": filterset, "page": page}
+    return render_page(request, "timeclock/exceptions.html", context, partial="results")

@@ -56,6 +56,8 @@ RULES = {
     # The clock button: only an employee has a clock (the others are no employee here).
     "timeclock:clock": (NO_POST, "login 404 404 404 404 ok ok"),
     "timeclock:import_punches": (HR, HR),
+    # The time clock's exceptions: everyone who reads attendance, within their scope.
+    "timeclock:exceptions": (READ, NO_POST),
     "people:my_attendance_export": ("login 404 404 404 404 ok ok", NO_POST),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),

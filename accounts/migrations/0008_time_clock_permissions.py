@@ -10,6 +10,6 @@ def update_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     """HR admins keep the working patterns and read the punch log."""
 
-    dependencies = [("accounts", "0007_employee_role"), ("timeclock", "0003_import_permission")]
+    dependencies = [("accounts", "0007_employee_role"), ("timeclock", "0001_initial")]
 
     operations = [migrations.RunPython(update_roles, migrations.RunPython.noop)]

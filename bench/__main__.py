@@ -274,7 +274,12 @@ def main(argv=None) -> int:
         pages_seconds = time.perf_counter() - t0
 
         people = measure_people(
-            server.port, password, people_prepared, warmup=args.warmup, repeat=args.repeat
+            server.port,
+            password,
+            people_prepared,
+            warmup=args.warmup,
+            repeat=args.repeat,
+            admin=browser,
         )
 
         api = {}

@@ -25,7 +25,7 @@ from core.exports import download
 from core.htmx import render_page
 from employees.selectors import employee_by_code
 from jobs import services as jobs
-from timeclock.selectors import clock_state, day_result
+from timeclock.selectors import today_at_the_clock
 
 from . import selectors, services
 from .forms import InviteManyForm
@@ -125,9 +125,10 @@ def _clock(employee) -> dict:
     result so far, and a new key for the button (someone who has left has no clock)."""
     if not employee.may_sign_in:
         return {"clock": None}
+    clock, today_result = today_at_the_clock(employee)
     return {
-        "clock": clock_state(employee),
-        "today_result": day_result(employee, timezone.localdate()),
+        "clock": clock,
+        "today_result": today_result,
         "clock_key": uuid.uuid4(),
         "clock_asks_location": settings.CLOCK_ASK_LOCATION,
     }

@@ -199,3 +199,66 @@ class TestTheDaysResult:
         from timeclock.selectors import day_result
 
         assert day_result(EmployeeFactory(), self.DAY, now=self.at(23)) is None
+
+
+class TestTheClocksPanelAgrees:
+    """`today_at_the_clock` (three queries, for the pages) gives what `day_result` and the
+    day's punches give, case by case."""
+
+    DAY = datetime.date(2026, 12, 2)
+
+    def at(self, hour, minute=0, days=0):
+        return datetime.datetime.combine(
+            self.DAY + datetime.timedelta(days=days),
+            datetime.time(hour, minute),
+            tzinfo=datetime.UTC,
+        )
+
+    @pytest.mark.parametrize(
+        "case", ["punches", "night", "holiday", "marked", "no pattern", "department's", "voided"]
+    )
+    def test_case(self, case, django_user_model):
+        from attendance.models import AttendanceRecord, Holiday
+        from timeclock.models import Punch
+        from timeclock.selectors import day_result, punches_on, today_at_the_clock
+        from timeclock.services import punch_void
+
+        sales = DepartmentFactory()
+        jane = EmployeeFactory(department=sales, date_joined=datetime.date(2025, 1, 1))
+        if case == "department's":
+            DepartmentPattern.objects.create(department=sales, pattern=pattern("Office"))
+        elif case == "night":
+            PatternAssignment.objects.create(
+                employee=jane,
+                pattern=pattern("Nights", start=TEN_PM, end=SIX),
+                starts_on=datetime.date(2025, 1, 1),
+                time_zone="Europe/London",
+            )
+        elif case != "no pattern":
+            PatternAssignment.objects.create(
+                employee=jane, pattern=pattern("Days"), starts_on=datetime.date(2025, 1, 1)
+            )
+
+        def punch(hour, direction, days=0):
+            return Punch.objects.create(
+                employee=jane, at=self.at(hour, days=days), direction=direction, source="web"
+            )
+
+        punch(9, "in")
+        punch(17, "out")
+        if case == "night":
+            punch(22, "in")
+            punch(6, "out", days=1)
+        if case == "holiday":
+            Holiday.objects.create(date=self.DAY, name="Founders' Day")
+        if case == "marked":
+            hr = django_user_model.objects.create_user("hana")
+            AttendanceRecord.objects.create(
+                employee=jane, date=self.DAY, status="wfh", marked_by=hr
+            )
+        if case == "voided":
+            punch_void(punch=punch(12, "in"), reason="Twice", by=None)
+        for now in (self.at(12), self.at(23, 30)):
+            clock, result = today_at_the_clock(jane, now=now)
+            assert result == day_result(jane, self.DAY, now=now)
+            assert clock.punches == list(punches_on(jane, self.DAY))

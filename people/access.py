@@ -47,11 +47,6 @@ class TeamScopeMiddleware:
         return self.get_response(request)
 
 
-def leads_a_team(user) -> bool:
-    """Whether anyone reports to the employee whose account this is."""
-    return Employee.objects.filter(manager__user=user).exists()
-
-
 class ManagerBackend(BaseBackend):
     """Managers (Employees with reports) may mark their team's attendance, if allowed.
 

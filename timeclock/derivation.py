@@ -104,6 +104,13 @@ class DayResult:
         return LABELS.get(self.status, self.status)
 
 
+def marked_by_hand(status: str, who: str | None) -> DayResult:
+    """The result of a day HR marked by hand (`who`: their user name): it wins over the
+    punches, and says so."""
+    label = LABELS.get(status, status)
+    return DayResult(status, f"Marked {label} by {who or 'HR'}: it wins over the punches.")
+
+
 def shift(day: datetime.date, rule: DayRule, zone: ZoneInfo):
     """The instants a working day's shift starts and ends (the end may be the next day)."""
     start = datetime.datetime.combine(day, rule.start, tzinfo=zone)

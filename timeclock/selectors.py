@@ -11,7 +11,7 @@ from attendance.calendar import Calendar
 from attendance.models import AttendanceRecord, Holiday
 from employees.models import Employee
 
-from .derivation import OFF, DayResult, DayRule, PunchIn, derive, rule_for, window
+from .derivation import OFF, DayResult, DayRule, PunchIn, derive, marked_by_hand, rule_for, window
 from .models import (
     DayOutcome,
     DepartmentPattern,
@@ -128,9 +128,8 @@ def day_result(employee: Employee, day: datetime.date, *, now=None) -> Explained
         .first()
     )
     if record is not None:
-        who = record.marked_by.get_username() if record.marked_by else "HR"
-        reason = f"Marked {record.get_status_display()} by {who}: it wins over the punches."
-        return Explained(DayResult(record.status, reason), marked_by_hand=True)
+        who = record.marked_by.get_username() if record.marked_by else None
+        return Explained(marked_by_hand(record.status, who), marked_by_hand=True)
     rule, zone = schedule_of(employee).on(day)
     if rule is None:
         return None
@@ -203,10 +202,8 @@ def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Exp
     )
     clock = ClockState(punches=[p for p in punches if day_start <= p.at < day_end])
     if facts["mark_status"] is not None:
-        label = AttendanceRecord.Status(facts["mark_status"]).label
-        who = facts["mark_by"] or "HR"
-        reason = f"Marked {label} by {who}: it wins over the punches."
-        return clock, Explained(DayResult(facts["mark_status"], reason), marked_by_hand=True)
+        result = marked_by_hand(facts["mark_status"], facts["mark_by"])
+        return clock, Explained(result, marked_by_hand=True)
     if rule is None:
         return clock, None
     result = derive(

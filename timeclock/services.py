@@ -19,7 +19,7 @@ from core.db import one_writer_at_a_time
 from core.formats import format_moment
 from employees.models import Employee
 
-from .derivation import OFF, DayResult, DayRule, PunchIn, derive, window
+from .derivation import OFF, DayRule, PunchIn, derive, marked_by_hand, window
 from .models import (
     DayOutcome,
     DepartmentPattern,
@@ -181,11 +181,8 @@ def days_derive(day: datetime.date, *, now: datetime.datetime | None = None) -> 
     for employee_id, (rule, zone, (start, end)) in schedule.items():
         record = marks.get(employee_id)
         if record is not None:
-            who = record.marked_by.get_username() if record.marked_by else "HR"
-            result = DayResult(
-                record.status,
-                f"Marked {record.get_status_display()} by {who}: it wins over the punches.",
-            )
+            who = record.marked_by.get_username() if record.marked_by else None
+            result = marked_by_hand(record.status, who)
         else:
             mine = [p for p in punches.get(employee_id, ()) if start <= p.at < end]
             result = derive(day=day, rule=rule, zone=zone, punches=mine, now=now, holiday=holiday)

@@ -27,6 +27,7 @@ def main() -> None:
     create(setup)
     server = ThreadedWSGIServer(("127.0.0.1", 0), WSGIRequestHandler)
     server.set_app(get_wsgi_application())
+    # The test fixture reads this line to learn the port (not a leftover).
     print(f"listening on {server.server_port}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()

@@ -16,6 +16,15 @@ class Status(models.TextChoices):
     WORK_FROM_HOME = "wfh", "Work from home"
 
 
+class Source(models.TextChoices):
+    """Where a day's status came from. HR's mark wins: the time clock's derivation
+    (timeclock.services.days_derive) writes only days HR has not marked, and any change by
+    HR makes the day theirs."""
+
+    HAND = "hand", "Marked by HR"
+    CLOCK = "clock", "From the time clock"
+
+
 # The one-letter code of each status: the roster's keys and the register's cells.
 STATUS_CODES = {
     Status.PRESENT: "P",
@@ -30,11 +39,13 @@ class AttendanceRecord(models.Model):
     """One employee's attendance on one day."""
 
     Status = Status
+    Source = Source
 
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="attendance")
     date = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices)
     note = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.HAND)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -56,6 +67,9 @@ class AttendanceRecord(models.Model):
                 condition=Q(status__in=Status.values),
                 name="attendance_status_valid",
                 violation_error_message="Choose one of the statuses.",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=Source.values), name="attendance_source_valid"
             ),
         ]
         indexes = [

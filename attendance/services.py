@@ -22,6 +22,7 @@ from .models import STATUS_CODES, AttendanceRecord, Holiday
 from .selectors import figures_changed
 
 Status = AttendanceRecord.Status
+Source = AttendanceRecord.Source
 
 
 def check_not_future(day: datetime.date) -> None:
@@ -93,6 +94,7 @@ def attendance_update(
     """Correct the status or note of an existing record."""
     attendance_check(employee=record.employee, day=record.date)
     record.status, record.note, record.marked_by = status, note, by
+    record.source = Source.HAND  # HR's change makes the day theirs, over the time clock's
     save_validated(record)
     return record
 
@@ -165,6 +167,7 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
         else:
             before = snapshot(record)
             record.status, record.marked_by, record.updated_at = entry.status, by, now
+            record.source = Source.HAND
             to_update.append((before, record))
     if errors:
         raise ValidationError(errors)
@@ -173,7 +176,9 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
             AttendanceRecord.objects.bulk_create(to_create)
     except IntegrityError:
         raise ValidationError(_created_meanwhile(day, to_create)) from None
-    update_many([record for _, record in to_update], ["status", "marked_by", "updated_at"])
+    update_many(
+        [record for _, record in to_update], ["status", "marked_by", "updated_at", "source"]
+    )
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
     figures_changed([day])
     return RosterResult(created=len(to_create), updated=len(to_update))
@@ -289,6 +294,7 @@ def attendance_mark_range(
             record = existing[day]
             before = snapshot(record)
             record.status, record.note, record.marked_by, record.updated_at = status, note, by, now
+            record.source = Source.HAND
             to_update.append((before, record))
         else:
             kept += 1
@@ -300,7 +306,9 @@ def attendance_mark_range(
             "Someone else marked some of these days at the same moment. Nothing was saved; "
             "try again."
         ) from None
-    update_many([record for _, record in to_update], ["status", "note", "marked_by", "updated_at"])
+    update_many(
+        [record for _, record in to_update], ["status", "note", "marked_by", "updated_at", "source"]
+    )
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
     figures_changed([record.date for record in to_create] + [r.date for _, r in to_update])
     return RangeResult(
@@ -333,7 +341,11 @@ def attendance_save_many(
     """Write checked records in bulk: insert `new`, update each (before, after) in `changed`
     (status, note, who and when), log each change as made by `by`, forget their days' figures."""
     AttendanceRecord.objects.bulk_create(new, batch_size=1000)
-    update_many([after for _, after in changed], ["status", "note", "marked_by", "updated_at"])
+    for _, after in changed:
+        after.source = Source.HAND
+    update_many(
+        [after for _, after in changed], ["status", "note", "marked_by", "updated_at", "source"]
+    )
     log_bulk([*((None, record) for record in new), *changed], actor=by)
     figures_changed([record.date for record in [*new, *(after for _, after in changed)]])
 

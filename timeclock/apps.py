@@ -9,14 +9,17 @@ class TimeclockConfig(AppConfig):
     def ready(self):
         from core.audit import audit
 
-        from . import tasks  # noqa: F401 (registers the punch import job)
+        from . import signals, tasks  # noqa: F401 (receivers; the punch import job)
         from .models import (
             DepartmentPattern,
             PatternAssignment,
             PunchVoid,
+            Resolution,
             WorkPattern,
             WorkPatternDay,
         )
 
         # Voids, and every change to who works which pattern: the inputs of each day's result.
-        audit(PunchVoid, WorkPattern, WorkPatternDay, PatternAssignment, DepartmentPattern)
+        audit(
+            PunchVoid, Resolution, WorkPattern, WorkPatternDay, PatternAssignment, DepartmentPattern
+        )

@@ -17,6 +17,8 @@ inputs always give the same result, so it is recomputed whenever one changes.
   `full_day_minutes` is present, at least `half_day_minutes` a half day, less is absent.
   The break is what the punches do not already leave out, taken after a half day's work
   (so a half day's worker loses none of it, and working longer never counts for less).
+- Late arrival and early leaving that HR or the manager excused (resolving the
+  exception) are said, and not counted; the hours worked still decide the status.
 - An "in" with no "out" after it is never counted as worked time: until the day closes
   (`CLOSE_AFTER` after the shift's end) the person is still in; after, the day is
   "missing check-out", for HR or the manager to resolve. Until it closes, any result is
@@ -111,6 +113,19 @@ def marked_by_hand(status: str, who: str | None) -> DayResult:
     return DayResult(status, f"Marked {label} by {who or 'HR'}: it wins over the punches.")
 
 
+def recorded_status(result: DayResult) -> str | None:
+    """The attendance status (attendance.models.Status) a derived day shows on the
+    attendance list, the register, the dashboard, exports and the API; None for none.
+    Holidays, weekly off days and days not begun have none; nor has a missing check-out
+    until it is resolved, so it is never counted as present. A day not closed yet counts
+    as present once the person has clocked in."""
+    if result.status in (PRESENT, HALF_DAY, ABSENT, ON_LEAVE):
+        return result.status
+    if result.status == IN_PROGRESS and result.first_in is not None:
+        return PRESENT
+    return None
+
+
 def shift(day: datetime.date, rule: DayRule, zone: ZoneInfo):
     """The instants a working day's shift starts and ends (the end may be the next day)."""
     start = datetime.datetime.combine(day, rule.start, tzinfo=zone)
@@ -139,6 +154,7 @@ def derive(
     now: datetime.datetime,
     holiday: str = "",
     on_leave: bool = False,
+    excused: bool = False,
 ) -> DayResult:
     """The result of `day` for one employee (see the module's notes)."""
     spans, open_in = _spans(sorted(punches, key=lambda p: p.at))
@@ -210,10 +226,13 @@ def derive(
     else:
         status = ABSENT
     parts = [f"{times[0]}, {times[1]}, {_hours(net)} worked"]
+    said = " (excused)" if excused else ""  # resolved as excused: said, and not counted
     if late:
-        parts.append(f"late by {late} min after {rule.grace_minutes} min grace")
+        parts.append(f"late by {late} min after {rule.grace_minutes} min grace{said}")
     if early:
-        parts.append(f"left {early} min early")
+        parts.append(f"left {early} min early{said}")
+    if excused:
+        late = early = 0
     if overtime:
         parts.append(f"{_hours(overtime)} overtime")
     if status == HALF_DAY:

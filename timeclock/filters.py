@@ -7,9 +7,20 @@ from employees.filters import visible_departments
 from .models import DayOutcome
 from .selectors import EXCEPTION_KINDS as KINDS
 
+# Which exceptions the inbox lists: each choice, and selectors.exceptions' `resolved`.
+STATES = {"open": ("Not resolved", False), "resolved": ("Resolved", True), "all": ("All", None)}
+
 
 class ExceptionFilter(FilterSet):
-    """The exceptions inbox's filters, read from the query string."""
+    """The exceptions inbox's filters, read from the query string. The state (not
+    resolved, when none is chosen) is applied by the view: selectors.exceptions."""
+
+    state = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _) in STATES.items()],
+        method="by_state",
+        empty_label=None,
+        label="Show",
+    )
 
     kind = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in KINDS.items()],
@@ -33,7 +44,10 @@ class ExceptionFilter(FilterSet):
 
     class Meta:
         model = DayOutcome
-        fields = ["kind", "department", "start", "end"]
+        fields = ["state", "kind", "department", "start", "end"]
+
+    def by_state(self, queryset, name, value):
+        return queryset  # chosen already, by the view
 
     def by_kind(self, queryset, name, value):
         return queryset.filter(KINDS[value][1]) if value in KINDS else queryset

@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
 
-from .models import Direction, validate_time_zone
+from attendance.models import AttendanceRecord
+
+from .models import DayOutcome, Direction, Resolution, validate_time_zone
 from .services import Location
 
 
@@ -70,3 +72,53 @@ class PunchImportForm(forms.Form):
         if not value:
             raise forms.ValidationError("Give the device's time zone, e.g. Europe/London.")
         return value
+
+
+class ResolveForm(forms.Form):
+    """How to resolve a day's exception, and why. The choices fit the day: adding a
+    check-out only where one is missing, excusing only where someone was late or left
+    early."""
+
+    action = forms.ChoiceField(
+        label="Resolve by",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how to resolve it."},
+    )
+    checkout_at = forms.DateTimeField(
+        label="They left at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="For adding the check-out.",
+    )
+    status = forms.ChoiceField(
+        label="Mark the day",
+        required=False,
+        choices=[("", "Choose a status"), *AttendanceRecord.Status.choices],
+        help_text="For marking the day by hand: it wins over the punches.",
+    )
+    note = forms.CharField(
+        label="Why",
+        max_length=200,
+        error_messages={"required": "Say why: it is kept with the day."},
+    )
+
+    def __init__(self, *args, outcome, **kwargs):
+        super().__init__(*args, **kwargs)
+        Action = Resolution.Action
+        choices = []
+        if outcome.status == DayOutcome.Status.MISSING_CHECKOUT:
+            choices.append((Action.CHECKOUT_ADDED, "Add the check-out"))
+        choices.append((Action.MARKED, "Mark the day by hand"))
+        if outcome.late_minutes or outcome.early_minutes:
+            choices.append((Action.EXCUSED, "Excuse the late arrival or early leaving"))
+        choices.append((Action.ACCEPTED, "Accept it as it is"))
+        self.fields["action"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == Resolution.Action.MARKED and not data.get("status"):
+            self.add_error("status", "Choose the day's status.")
+        if action == Resolution.Action.CHECKOUT_ADDED and not data.get("checkout_at"):
+            self.add_error("checkout_at", "Enter the time they left.")
+        return data

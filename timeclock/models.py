@@ -294,3 +294,49 @@ class DayOutcome(models.Model):
 
     def __str__(self):
         return f"{self.employee} on {format_day(self.date)}: {self.get_status_display()}"
+
+
+class ResolutionAction(models.TextChoices):
+    CHECKOUT_ADDED = "checkout_added", "Check-out added"
+    MARKED = "marked", "Marked by hand"
+    EXCUSED = "excused", "Excused"
+    ACCEPTED = "accepted", "Accepted as it is"
+
+
+class Resolution(models.Model):
+    """How HR or the manager resolved a day's exception (timeclock.selectors.exceptions).
+    A resolved day leaves the inbox; "excused" also feeds the derivation (late arrival and
+    early leaving are said but not counted). A missing check-out resolved by adding the
+    check-out, or a day resolved by marking it, changes the day through its punches or
+    HR's mark: the resolution records who did it, and why."""
+
+    Action = ResolutionAction
+
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="resolutions")
+    date = models.DateField()
+    action = models.CharField(max_length=16, choices=ResolutionAction.choices)
+    note = models.CharField(max_length=200)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "employee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "date"], name="resolution_one_per_employee_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=ResolutionAction.values),
+                name="resolution_action_valid",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="resolution_has_a_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} on {format_day(self.date)}: {self.get_action_display()}"
+
+    def get_additional_data(self) -> dict:
+        """Kept with each audit log entry: whose day it was, and their department."""
+        return {"department": self.employee.department_id, "employee": str(self.employee_id)}

@@ -4,7 +4,7 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from attendance.calendar import Calendar
@@ -18,6 +18,7 @@ from .models import (
     Direction,
     PatternAssignment,
     Punch,
+    Resolution,
     WorkPatternDay,
 )
 
@@ -226,13 +227,24 @@ EXCEPTION_KINDS = {
 }
 
 
-def exceptions(*, scope) -> QuerySet:
+def exceptions(*, scope, resolved: bool | None = False) -> QuerySet:
     """Days that need someone's attention (a missing check-out, an absence nobody marked,
-    late, left early), newest first, of the people `scope` shows."""
+    late, left early), newest first, of the people `scope` shows: those not resolved yet
+    (`resolved` False), those resolved (True), or both (None). A day HR has marked by
+    hand is theirs: it needs nobody's attention."""
     any_exception = Q()
     for _, condition in EXCEPTION_KINDS.values():
         any_exception |= condition
-    found = DayOutcome.objects.filter(any_exception).select_related(
-        "employee", "employee__department"
+    day = {"employee": OuterRef("employee"), "date": OuterRef("date")}
+    marked = Exists(AttendanceRecord.objects.filter(**day, source=AttendanceRecord.Source.HAND))
+    found = DayOutcome.objects.annotate(
+        resolution_action=Subquery(Resolution.objects.filter(**day).values("action")[:1])
     )
+    # A resolved day is listed as resolved, whatever it has become since.
+    is_resolved = Q(resolution_action__isnull=False)
+    is_open = any_exception & Q(resolution_action__isnull=True) & ~marked
+    found = found.filter(
+        is_open if resolved is False else is_resolved if resolved else is_open | is_resolved
+    )
+    found = found.select_related("employee", "employee__department")
     return scope.limit(found, "employee__department").order_by("-date", "employee__full_name", "pk")

@@ -6,6 +6,7 @@ import functools
 import ipaddress
 import uuid
 import zoneinfo
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,11 +16,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, Holiday
+from attendance.selectors import figures_changed
 from core.db import one_writer_at_a_time
 from core.formats import format_moment
 from employees.models import Employee
 
-from .derivation import OFF, DayRule, PunchIn, derive, marked_by_hand, window
+from .derivation import (
+    IN_PROGRESS,
+    OFF,
+    DayRule,
+    PunchIn,
+    derive,
+    marked_by_hand,
+    recorded_status,
+    window,
+)
 from .models import (
     DayOutcome,
     DepartmentPattern,
@@ -27,6 +38,7 @@ from .models import (
     PatternAssignment,
     Punch,
     PunchVoid,
+    Resolution,
     Source,
     WorkPatternDay,
 )
@@ -129,34 +141,49 @@ def punch_void(*, punch: Punch, reason: str, by) -> PunchVoid:
         raise ValidationError("That punch is void already.", code="void") from None
 
 
-def days_derive(day: datetime.date, *, now: datetime.datetime | None = None) -> int:
-    """Derive `day` for everyone employed on it who has a working pattern, and keep each
-    result (DayOutcome), replacing the last. A fixed number of queries whatever the
-    number of people: who works, their patterns, the departments' defaults, the patterns'
-    rules, the holidays, HR's marks, the punches, and the writes. Returns how many."""
+def days_derive(
+    day: datetime.date,
+    *,
+    employee_ids: Collection | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Derive `day` for everyone employed on it who has a working pattern (or only for
+    `employee_ids`), and keep each result (DayOutcome), replacing the last. Each day HR
+    has not marked gets the derived status as its attendance record (source "clock"),
+    which the attendance pages, register, dashboard, exports and API show; a record of
+    the clock's that no longer applies is removed. HR's marks are never touched.
+
+    A fixed number of queries whatever the number of people: who works, their patterns,
+    the departments' defaults, the patterns' rules, the holidays, the day's records
+    (locked, so HR's change waits or wins), the punches, and the writes. Returns how many."""
     now = now or timezone.now()
     organisation = timezone.get_current_timezone()
-    people = list(Employee.objects.employed_on(day).values_list("pk", "department_id").order_by())
+    employed = Employee.objects.employed_on(day)
+    if employee_ids is not None:
+        employed = employed.filter(pk__in=list(employee_ids))
+    people = list(employed.values_list("pk", "department_id").order_by())
     if not people:
         return 0
     # Each person's pattern and zone on the day: their latest change on or before it, or
     # their department's pattern.
     own = {}
-    for employee_id, pattern_id, zone in (
-        PatternAssignment.objects.filter(starts_on__lte=day)
-        .order_by("employee_id", "starts_on")
-        .values_list("employee_id", "pattern_id", "time_zone")
-    ):
+    assignments = PatternAssignment.objects.filter(starts_on__lte=day)
+    if employee_ids is not None:
+        assignments = assignments.filter(employee__in=[pk for pk, _ in people])
+    for employee_id, pattern_id, zone in assignments.order_by(
+        "employee_id", "starts_on"
+    ).values_list("employee_id", "pattern_id", "time_zone"):
         own[employee_id] = (pattern_id, zone)
     defaults = dict(DepartmentPattern.objects.values_list("department_id", "pattern_id"))
     rules: dict[int, dict[int, DayRule]] = {}
     for pattern_day in WorkPatternDay.objects.filter(weekday=day.weekday()):
         rules[pattern_day.pattern_id] = {day.weekday(): pattern_day.rule()}
     holiday = Holiday.objects.filter(date=day).values_list("name", flat=True).first() or ""
-    marks = {
-        record.employee_id: record
-        for record in AttendanceRecord.objects.filter(date=day).select_related("marked_by")
-    }
+    excused = set(
+        Resolution.objects.filter(date=day, action=Resolution.Action.EXCUSED).values_list(
+            "employee_id", flat=True
+        )
+    )
     schedule = {}
     for employee_id, department_id in people:
         pattern_id, zone = own.get(employee_id, (defaults.get(department_id), ""))
@@ -170,55 +197,170 @@ def days_derive(day: datetime.date, *, now: datetime.datetime | None = None) -> 
     earliest = min(start for _, _, (start, _) in schedule.values())
     latest = max(end for _, _, (_, end) in schedule.values())
     punches: dict = {}
-    for employee_id, at, direction in (
-        Punch.objects.filter(at__gte=earliest, at__lt=latest, void__isnull=True)
-        .order_by()
-        .values_list("employee_id", "at", "direction")
+    found = Punch.objects.filter(at__gte=earliest, at__lt=latest, void__isnull=True)
+    if employee_ids is not None:
+        found = found.filter(employee__in=list(schedule))
+    for employee_id, at, direction in found.order_by().values_list(
+        "employee_id", "at", "direction"
     ):
         if employee_id in schedule:
             punches.setdefault(employee_id, []).append(PunchIn(at, direction))
-    outcomes = []
-    for employee_id, (rule, zone, (start, end)) in schedule.items():
-        record = marks.get(employee_id)
-        if record is not None:
-            who = record.marked_by.get_username() if record.marked_by else None
-            result = marked_by_hand(record.status, who)
-        else:
-            mine = [p for p in punches.get(employee_id, ()) if start <= p.at < end]
-            result = derive(day=day, rule=rule, zone=zone, punches=mine, now=now, holiday=holiday)
-        outcomes.append(
-            DayOutcome(
-                employee_id=employee_id,
-                date=day,
-                status=result.status,
-                reason=result.reason[:300],
-                first_in=result.first_in,
-                last_out=result.last_out,
-                worked_minutes=result.worked_minutes,
-                late_minutes=result.late_minutes,
-                early_minutes=result.early_minutes,
-                overtime_minutes=result.overtime_minutes,
-                marked_by_hand=record is not None,
-                derived_at=now,
-            )
-        )
     with transaction.atomic():
+        # The day's records, locked: HR's change to one waits for this, then wins.
+        records = AttendanceRecord.objects.select_for_update().filter(date=day)
+        if employee_ids is not None:
+            records = records.filter(employee__in=list(schedule))
+        records = {r.employee_id: r for r in records.select_related("marked_by")}
+        outcomes, to_create, to_update, to_delete = [], [], [], []
+        for employee_id, (rule, zone, (start, end)) in schedule.items():
+            record = records.get(employee_id)
+            by_hand = record is not None and record.source == AttendanceRecord.Source.HAND
+            if by_hand:
+                who = record.marked_by.get_username() if record.marked_by else None
+                result = marked_by_hand(record.status, who)
+            else:
+                mine = [p for p in punches.get(employee_id, ()) if start <= p.at < end]
+                result = derive(
+                    day=day,
+                    rule=rule,
+                    zone=zone,
+                    punches=mine,
+                    now=now,
+                    holiday=holiday,
+                    excused=employee_id in excused,
+                )
+                _keep_record(result, employee_id, day, record, to_create, to_update, to_delete)
+            outcomes.append(_outcome(employee_id, day, result, by_hand, now))
         DayOutcome.objects.bulk_create(
             outcomes,
             batch_size=2_000,
             update_conflicts=True,
             unique_fields=["employee", "date"],
-            update_fields=[
-                "status",
-                "reason",
-                "first_in",
-                "last_out",
-                "worked_minutes",
-                "late_minutes",
-                "early_minutes",
-                "overtime_minutes",
-                "marked_by_hand",
-                "derived_at",
-            ],
+            update_fields=OUTCOME_FIELDS,
         )
+        # A record HR adds meanwhile is not overwritten: theirs is kept.
+        AttendanceRecord.objects.bulk_create(to_create, batch_size=2_000, ignore_conflicts=True)
+        AttendanceRecord.objects.bulk_update(
+            to_update, ["status", "note", "updated_at"], batch_size=2_000
+        )
+        AttendanceRecord.objects.filter(pk__in=to_delete).delete()
+    if to_create or to_update or to_delete:
+        figures_changed([day])
     return len(outcomes)
+
+
+OUTCOME_FIELDS = [
+    "status",
+    "reason",
+    "first_in",
+    "last_out",
+    "worked_minutes",
+    "late_minutes",
+    "early_minutes",
+    "overtime_minutes",
+    "marked_by_hand",
+    "derived_at",
+]
+
+
+def _outcome(employee_id, day, result, by_hand, now) -> DayOutcome:
+    return DayOutcome(
+        employee_id=employee_id,
+        date=day,
+        status=result.status,
+        reason=result.reason[:300],
+        first_in=result.first_in,
+        last_out=result.last_out,
+        worked_minutes=result.worked_minutes,
+        late_minutes=result.late_minutes,
+        early_minutes=result.early_minutes,
+        overtime_minutes=result.overtime_minutes,
+        marked_by_hand=by_hand,
+        derived_at=now,
+    )
+
+
+def _keep_record(result, employee_id, day, record, to_create, to_update, to_delete) -> None:
+    """Queue the change that makes the clock's record of the day say `result`."""
+    status = recorded_status(result)
+    note = result.reason[:200]
+    if result.status == IN_PROGRESS:
+        note = f"So far: {result.reason}"[:200]
+    if status is None:
+        if record is not None:
+            to_delete.append(record.pk)
+    elif record is None:
+        to_create.append(
+            AttendanceRecord(
+                employee_id=employee_id,
+                date=day,
+                status=status,
+                note=note,
+                source=AttendanceRecord.Source.CLOCK,
+            )
+        )
+    elif (record.status, record.note) != (status, note):
+        record.status, record.note, record.updated_at = status, note, timezone.now()
+        to_update.append(record)
+
+
+def exception_resolve(
+    *,
+    employee: Employee,
+    day: datetime.date,
+    action: str,
+    note: str,
+    by,
+    checkout_at: datetime.datetime | None = None,
+    status: str = "",
+) -> Resolution:
+    """Resolve a day's exception, saying why, all or nothing; the day is derived again at
+    once. `checkout_at` adds the missing check-out as HR's punch (the log is never edited);
+    `status` marks the day by hand through the attendance rules (HR's mark wins); excusing
+    stops late arrival and early leaving counting; accepting leaves the day as it is."""
+    from attendance.services import attendance_mark, attendance_update
+
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say why: it is kept with the day."})
+    Action = Resolution.Action
+    outcome = DayOutcome.objects.filter(employee=employee, date=day).first()
+    if outcome is None:
+        raise ValidationError("That day has no result from the time clock to resolve.")
+    with transaction.atomic():
+        if action == Action.CHECKOUT_ADDED:
+            if outcome.status != DayOutcome.Status.MISSING_CHECKOUT:
+                raise ValidationError("Only a day with a missing check-out needs one added.")
+            if checkout_at is None:
+                raise ValidationError({"checkout_at": "Enter the time they left."})
+            if outcome.first_in and checkout_at <= outcome.first_in:
+                came = format_moment(outcome.first_in)
+                raise ValidationError({"checkout_at": f"Enter a time after they came in ({came})."})
+            if checkout_at > timezone.now():
+                raise ValidationError({"checkout_at": "That time has not come yet."})
+            Punch.objects.create(
+                employee=employee,
+                at=checkout_at,
+                direction=Direction.OUT,
+                source=Source.HR,
+                entered_by=by,
+            )
+        elif action == Action.MARKED:
+            record = AttendanceRecord.objects.filter(employee=employee, date=day).first()
+            if record is None:
+                attendance_mark(employee=employee, day=day, status=status, note=note[:200], by=by)
+            else:
+                attendance_update(record=record, status=status, note=note[:200], by=by)
+        elif action not in (Action.EXCUSED, Action.ACCEPTED):
+            raise ValidationError({"action": "Choose how to resolve it."})
+        try:
+            with transaction.atomic():
+                resolution = Resolution.objects.create(
+                    employee=employee, date=day, action=action, note=note[:200], resolved_by=by
+                )
+        except IntegrityError:
+            raise ValidationError(
+                "Someone else resolved this day meanwhile: reload to see how."
+            ) from None
+        days_derive(day, employee_ids=[employee.pk])
+    return resolution

@@ -52,3 +52,17 @@ def derive_days() -> dict:
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
     return {str(day): days_derive(day) for day in (yesterday, today)}
+
+
+@task()
+def derive_again(first: str, last: str, employee_ids: list[str] | None = None) -> int:
+    """Derive the days from `first` to `last` (ISO dates; none after today) again, for
+    `employee_ids` or everyone: queued when one of the results' inputs changes
+    (timeclock.signals). Returns how many results were kept."""
+    start = datetime.date.fromisoformat(first)
+    end = min(datetime.date.fromisoformat(last), timezone.localdate())
+    kept = 0
+    while start <= end:
+        kept += days_derive(start, employee_ids=employee_ids)
+        start += datetime.timedelta(days=1)
+    return kept

@@ -8,4 +8,9 @@ urlpatterns = [
     path("me/clock/", views.clock, name="clock"),
     path("attendance/punches/import/", views.import_punches, name="import_punches"),
     path("attendance/exceptions/", views.exceptions, name="exceptions"),
+    path(
+        "attendance/exceptions/<uuid:employee_id>/<str:day>/",
+        views.resolve,
+        name="resolve",
+    ),
 ]

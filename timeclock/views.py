@@ -1,15 +1,18 @@
 """The clock button of the signed-in employee, and HR's import of devices' punch logs."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.formats import format_moment
+from core.formats import format_day, format_moment
+from core.forms import add_service_errors
 from core.htmx import render_page
 from core.pagination import filtered_page
 from core.security import client_ip
@@ -18,9 +21,9 @@ from employees.models import Employee
 from jobs import services as jobs
 
 from . import selectors, services
-from .filters import ExceptionFilter
-from .forms import ClockForm, PunchImportForm
-from .models import Direction
+from .filters import STATES, ExceptionFilter
+from .forms import ClockForm, PunchImportForm, ResolveForm
+from .models import DayOutcome, Direction, Resolution
 from .tasks import IMPORT_PUNCHES
 
 
@@ -88,7 +91,60 @@ EXCEPTIONS_PER_PAGE = 25
 def exceptions(request):
     """Days that need attention, from the time clock: HR sees their departments', a
     manager their team's (request.scope)."""
-    found = selectors.exceptions(scope=request.scope)
+    state = STATES.get(request.GET.get("state") or "open", STATES["open"])
+    found = selectors.exceptions(scope=request.scope, resolved=state[1])
     filterset, page = filtered_page(request, ExceptionFilter, found, per_page=EXCEPTIONS_PER_PAGE)
-    context = {"filter": filterset, "page": page}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "resolution_labels": dict(Resolution.Action.choices),
+    }
     return render_page(request, "timeclock/exceptions.html", context, partial="results")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("attendance.change_attendancerecord", raise_exception=True)
+def resolve(request, employee_id, day):
+    """One day's exception: the result and its punches, and how to resolve it, saying why.
+    Only for someone the reader's scope shows; anyone else's day is a 404."""
+    try:
+        day = datetime.date.fromisoformat(day)
+    except ValueError:
+        raise Http404("No such day.") from None
+    employee = get_object_or_404(Employee.objects.select_related("department"), pk=employee_id)
+    if not request.scope.allows(employee.department_id, employee.pk):
+        raise Http404("No such employee.")
+    outcome = get_object_or_404(DayOutcome, employee=employee, date=day)
+    resolution = (
+        Resolution.objects.filter(employee=employee, date=day).select_related("resolved_by").first()
+    )
+    form = ResolveForm(request.POST or None, outcome=outcome)
+    if resolution is None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.exception_resolve(
+                employee=employee,
+                day=day,
+                action=data["action"],
+                note=data["note"],
+                by=request.user,
+                checkout_at=data.get("checkout_at"),
+                status=data.get("status") or "",
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Resolved {employee.full_name}'s {format_day(day)}.")
+            return redirect("timeclock:exceptions")
+    context = {
+        "employee": employee,
+        "outcome": outcome,
+        "punches": selectors.punches_on(employee, day),
+        "resolution": resolution,
+        "form": form,
+    }
+    status = 400 if form.is_bound and resolution is None else 200
+    if form.is_bound and resolution is not None:
+        messages.error(request, "Someone else resolved this day already.")
+        status = 409
+    return render(request, "timeclock/resolve.html", context, status=status)

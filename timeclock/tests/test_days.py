@@ -110,3 +110,70 @@ def test_the_scheduled_task_derives_yesterday_and_today(office):
 
     result = derive_days.call()
     assert sorted(result.values()) == [3, 3]
+
+
+def record(employee):
+    return AttendanceRecord.objects.filter(employee=employee, date=DAY).first()
+
+
+def test_the_derived_status_is_the_days_attendance_record(office):
+    """The attendance list, register, dashboard, exports and API read attendance records:
+    a derived day is one, from the clock, with its reason as the note."""
+    punch(office["BEN"], 9, 0, "in")
+    punch(office["BEN"], 17, 0, "out")
+    days_derive(DAY, now=AFTER)
+    ben = record(office["BEN"])
+    assert (ben.status, ben.source, ben.marked_by) == ("present", "clock", None)
+    assert ben.note.startswith("in 09:00, out 17:00, 7h00m worked")
+    assert record(office["CAT"]).status == "absent"
+    assert record(office["DON"]) is None  # no pattern: nothing derived
+
+
+@pytest.mark.parametrize(
+    ("punches", "now", "expected"),
+    [
+        # Still in at noon: counted present so far, and says so.
+        ([(9, 0, "in")], at(12), ("present", "So far: in 09:00, still in")),
+        # Not clocked in yet: not marked yet.
+        ([], at(8), None),
+        # The day closed with no check-out: no status until it is resolved.
+        ([(9, 0, "in")], AFTER, None),
+    ],
+)
+def test_days_not_closed_and_missing_check_outs(office, punches, now, expected):
+    for hour, minute, direction in punches:
+        punch(office["BEN"], hour, minute, direction)
+    days_derive(DAY, now=now)
+    found = record(office["BEN"])
+    assert (found and (found.status, found.note)) == (expected or None)
+
+
+def test_hrs_mark_wins_and_a_change_by_hr_makes_the_day_theirs(office, django_user_model):
+    from attendance.services import attendance_update
+
+    days_derive(DAY, now=AFTER)
+    cat = record(office["CAT"])
+    assert (cat.status, cat.source) == ("absent", "clock")
+    hr = django_user_model.objects.create_user("hana")
+    attendance_update(record=cat, status="on_leave", note="Sick", by=hr)
+    punch(office["CAT"], 9, 0, "in")
+    punch(office["CAT"], 17, 0, "out")
+    days_derive(DAY, now=AFTER)
+    cat = record(office["CAT"])
+    assert (cat.status, cat.source, cat.note) == ("on_leave", "hand", "Sick")
+    assert outcome(office["CAT"]).marked_by_hand
+
+
+def test_a_clock_record_that_no_longer_applies_is_removed(office):
+    days_derive(DAY, now=AFTER)
+    assert record(office["CAT"]).status == "absent"
+    Holiday.objects.create(date=DAY, name="Founders' Day")
+    days_derive(DAY, now=AFTER)
+    assert record(office["CAT"]) is None  # nobody is absent on a holiday
+
+
+def test_deriving_some_people_leaves_the_others(office):
+    days_derive(DAY, now=AFTER, employee_ids=[office["BEN"].pk])
+    assert record(office["BEN"]).status == "absent"
+    assert record(office["CAT"]) is None
+    assert not DayOutcome.objects.filter(employee=office["CAT"]).exists()

@@ -84,6 +84,34 @@ CASES = [
         },
     ),
     (
+        "lateness excused when resolved: said, not counted",
+        WED,
+        DAY,
+        LONDON,
+        [("in", "09:12"), ("out", "17:40")],
+        {"excused": True},
+        {
+            "status": d.PRESENT,
+            "late_minutes": 0,
+            "reason": "in 09:12, out 17:40, 7h28m worked; late by 12 min after 5 min grace "
+            "(excused); 0h28m overtime",
+        },
+    ),
+    (
+        "leaving early excused: the hours still make it a half day",
+        WED,
+        DAY,
+        LONDON,
+        [("in", "09:00"), ("out", "15:00")],
+        {"excused": True},
+        {
+            "status": d.HALF_DAY,
+            "early_minutes": 0,
+            "reason": "in 09:00, out 15:00, 5h00m worked; left 120 min early (excused); "
+            "a half day: under the 7h00m of a full day",
+        },
+    ),
+    (
         "late within the grace is not late",
         WED,
         DAY,

@@ -1,0 +1,85 @@
+"""A day's result follows its inputs: each change queues the days it touches."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from attendance.models import AttendanceRecord, Holiday
+from timeclock.models import DayOutcome, PatternAssignment, Punch
+from timeclock.services import punch_void
+from timeclock.tests.test_days import office  # noqa: F401 (fixture)
+from timeclock.tests.test_patterns import pattern
+
+pytestmark = pytest.mark.django_db
+
+
+def yesterday():
+    """The last working day (Monday to Friday) before today."""
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    while day.weekday() > 4:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def moment(day, hour):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def result(employee, day):
+    return DayOutcome.objects.filter(employee=employee, date=day).first()
+
+
+def test_a_punch_and_its_void_derive_the_day_again(office, django_capture_on_commit_callbacks):  # noqa: F811
+    ben, day = office["BEN"], yesterday()
+    with django_capture_on_commit_callbacks(execute=True):
+        Punch.objects.create(employee=ben, at=moment(day, 9), direction="in", source="device")
+    assert result(ben, day).status == "missing_checkout"
+    with django_capture_on_commit_callbacks(execute=True):
+        out = Punch.objects.create(
+            employee=ben, at=moment(day, 17), direction="out", source="device"
+        )
+    assert result(ben, day).status == "present"
+    assert AttendanceRecord.objects.get(employee=ben, date=day).source == "clock"
+    with django_capture_on_commit_callbacks(execute=True):
+        punch_void(punch=out, reason="Wrong card", by=None)
+    assert result(ben, day).status == "missing_checkout"
+    assert not AttendanceRecord.objects.filter(employee=ben, date=day).exists()
+
+
+def test_taking_hrs_mark_away_lets_the_punches_decide(office, django_capture_on_commit_callbacks):  # noqa: F811
+    cat, day = office["CAT"], yesterday()
+    mark = AttendanceRecord.objects.create(employee=cat, date=day, status="on_leave")
+    with django_capture_on_commit_callbacks(execute=True):
+        mark.delete()
+    assert AttendanceRecord.objects.get(employee=cat, date=day).status == "absent"
+
+
+def test_a_holiday_added_and_a_pattern_changed(office, django_capture_on_commit_callbacks):  # noqa: F811
+    cat, day = office["CAT"], yesterday()
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday = Holiday.objects.create(date=day, name="Founders' Day")
+    assert result(cat, day).status == "holiday"
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday.delete()
+    assert result(cat, day).status == "absent"
+    with django_capture_on_commit_callbacks(execute=True):
+        PatternAssignment.objects.create(
+            employee=cat, pattern=pattern("Never", weekdays=()), starts_on=day
+        )
+    assert result(cat, day).status == "weekly_off"  # from its date on
+
+
+def test_the_command_derives_a_range(office):  # noqa: F811
+    out = StringIO()
+    day = yesterday()
+    call_command("derive_days", "--from", day.isoformat(), stdout=out)
+    days = (timezone.localdate() - day).days + 1
+    assert f"Derived {days} days" in out.getvalue()
+    assert result(office["CAT"], day) is not None
+    with pytest.raises(CommandError, match="after today"):
+        call_command("derive_days", "--from", day.isoformat(), "--to", "2999-01-01")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("derive_days", "--from", "yesterday")

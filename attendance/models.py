@@ -45,7 +45,9 @@ class AttendanceRecord(models.Model):
     date = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices)
     note = models.CharField(max_length=200, blank=True)
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.HAND)
+    source = models.CharField(
+        max_length=8, choices=Source.choices, default=Source.HAND, db_default=Source.HAND
+    )
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

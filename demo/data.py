@@ -71,9 +71,17 @@ DEFAULT_TITLES = ["Associate", "Specialist", "Coordinator", "Team Lead", "Manage
 
 @transaction.atomic
 def create_demo_data(
-    *, employees: int = 40, departments: int = 5, days: int = 0, seed: int = 1
+    *,
+    employees: int = 40,
+    departments: int = 5,
+    days: int = 0,
+    punch_days: int = 0,
+    seed: int = 1,
 ) -> None:
-    """Create departments, employees and `days` days of attendance before today, in bulk."""
+    """Create departments, employees and `days` days of attendance before today, in bulk.
+    The last `punch_days` of them come from the time clock: people's punches (a few late,
+    some leaving early, some forgetting to clock out), each day derived from them; the
+    days before are marked by HR."""
     rng = random.Random(seed)
     fake = Faker()
     fake.seed_instance(seed)
@@ -111,8 +119,52 @@ def create_demo_data(
     _reporting_lines(people)
     Employee.objects.bulk_create(people, batch_size=1000)
     _working_patterns(created)
-    if days:
-        _create_demo_attendance(people, days=days, rng=rng, today=today)
+    punch_days = min(punch_days, days)
+    working = last_working_days(days, until=today - datetime.timedelta(days=1)) if days else []
+    if days > punch_days:
+        _create_demo_attendance(people, working=working[: days - punch_days], rng=rng, today=today)
+    if punch_days:
+        _demo_punches(people, working=working[-punch_days:], rng=rng, today=today)
+
+
+def _demo_punches(people, *, working, rng: random.Random, today) -> None:
+    """Punches on each of the `working` days, as a device and the web would record them,
+    and each day derived from them: mostly on time, some late or leaving early, a few
+    absent and a few who forgot to clock out (the exceptions inbox shows them)."""
+    from timeclock.models import Punch
+    from timeclock.services import days_derive
+
+    zone = timezone.get_current_timezone()
+    punches = []
+    for day in working:
+        for person in people:
+            left = person.date_left or today
+            if not person.date_joined <= day <= left:
+                continue
+            roll = rng.random()
+            if roll < 0.04:
+                continue  # absent: no punches
+            arrive = (
+                datetime.time(8, rng.randint(40, 59))
+                if roll < 0.8
+                else datetime.time(9, rng.randint(0, 40))
+            )
+            leave = (
+                datetime.time(rng.randint(14, 16), rng.randint(0, 59))
+                if roll > 0.95
+                else datetime.time(17, rng.randint(30, 59))
+            )
+            source = "device" if rng.random() < 0.8 else "web"
+            for direction, moment in (("in", arrive), ("out", leave)):
+                if direction == "out" and 0.04 <= roll < 0.07:
+                    continue  # forgot to clock out
+                at = datetime.datetime.combine(day, moment, tzinfo=zone).replace(
+                    second=rng.randint(0, 59)
+                )
+                punches.append(Punch(employee=person, at=at, direction=direction, source=source))
+    Punch.objects.bulk_create(punches, batch_size=2_000)
+    for day in working:
+        days_derive(day)
 
 
 def _working_patterns(departments: list[Department]) -> None:
@@ -198,13 +250,12 @@ def demo_accounts(password: str) -> list[Employee]:
     return [manager, report]
 
 
-def _create_demo_attendance(people, *, days: int, rng: random.Random, today) -> None:
-    """Mark the last `days` working days before today for whoever worked on each.
+def _create_demo_attendance(people, *, working, rng: random.Random, today) -> None:
+    """Mark the `working` days for whoever worked on each.
 
     Written straight to the table, day by day as people would have marked it: a year of a
     100,000-person company (23 million records) takes minutes. Demo data has no history.
     """
-    working = last_working_days(days, until=today - datetime.timedelta(days=1))
     employment = [
         (person.pk, person.date_joined, person.date_left or today)
         for person in people

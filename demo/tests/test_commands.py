@@ -14,6 +14,7 @@ from attendance.models import AttendanceRecord
 from attendance.services import attendance_check
 from attendance.tests.factories import AttendanceRecordFactory
 from employees.models import Department, Employee
+from timeclock.models import DayOutcome
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ class TestSeedDemo:
         assert first == second
 
     def test_marks_everyone_employed_on_each_working_day(self):
-        call_command("seed_demo", employees=60, departments=3, days=20, seed=2)
+        call_command("seed_demo", employees=60, departments=3, days=20, punch_days=0, seed=2)
         working = last_working_days(20, until=timezone.localdate() - datetime.timedelta(days=1))
         marked = collections.Counter(AttendanceRecord.objects.values_list("date", flat=True))
         assert marked == {
@@ -51,6 +52,26 @@ class TestSeedDemo:
         statuses = collections.Counter(AttendanceRecord.objects.values_list("status", flat=True))
         assert set(statuses) == set(AttendanceRecord.Status.values)
         assert 0.7 < statuses["present"] / marked.total() < 0.9
+
+    def test_the_last_days_come_from_the_time_clock(self):
+        call_command("seed_demo", employees=60, departments=3, days=20, punch_days=5, seed=2)
+        working = last_working_days(20, until=timezone.localdate() - datetime.timedelta(days=1))
+        clock_days = set(
+            AttendanceRecord.objects.filter(source="clock").values_list("date", flat=True)
+        )
+        assert clock_days == set(working[-5:])
+        hand_days = set(
+            AttendanceRecord.objects.filter(source="hand").values_list("date", flat=True)
+        )
+        assert hand_days == set(working[:-5])
+        kinds = set(DayOutcome.objects.values_list("status", flat=True))
+        assert {"present", "half_day", "absent", "missing_checkout"} <= kinds  # the inbox has some
+        assert DayOutcome.objects.filter(late_minutes__gt=0).exists()
+        # A forgotten check-out is never counted: that day has no record until resolved.
+        forgot = DayOutcome.objects.filter(status="missing_checkout").first()
+        assert not AttendanceRecord.objects.filter(
+            employee=forgot.employee, date=forgot.date
+        ).exists()
 
     def test_same_seed_gives_the_same_attendance(self):
         def seeded():

@@ -29,9 +29,10 @@ class Command(BaseCommand):
         path = Path(credentials_file)
         password = self._password(path)
         if not Employee.objects.exists():
-            create_demo_data(employees=40, departments=5, days=30)
+            create_demo_data(employees=40, departments=5, days=30, punch_days=10)
             self.stdout.write(
-                "Added demo data: 5 departments, 40 employees and 30 days of attendance."
+                "Added demo data: 5 departments, 40 employees and 30 days of attendance "
+                "(the last 10 from the time clock's punches)."
             )
         self.stdout.write(
             "\n"

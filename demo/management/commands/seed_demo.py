@@ -23,6 +23,13 @@ class Command(BaseCommand):
             help="Working days of attendance before today (default 30).",
         )
         parser.add_argument(
+            "--punch-days",
+            type=int,
+            default=10,
+            help="Of those, the most recent that come from the time clock: punches, each day "
+            "derived from them (default 10).",
+        )
+        parser.add_argument(
             "--seed", type=int, default=1, help="Random seed, for the same data every time."
         )
         parser.add_argument(
@@ -31,23 +38,31 @@ class Command(BaseCommand):
             help="Add demo data even if the database already has employees.",
         )
 
-    def handle(self, *args, employees, departments, days, seed, force, **options):
-        if employees < 0 or departments < 1 or days < 0:
+    def handle(self, *args, employees, departments, days, punch_days, seed, force, **options):
+        if employees < 0 or departments < 1 or days < 0 or punch_days < 0:
             raise CommandError(
-                "Use --employees 0 or more, --departments 1 or more and --days 0 or more."
+                "Use --employees 0 or more, --departments 1 or more, and --days and "
+                "--punch-days 0 or more."
             )
         if Employee.objects.exists() and not force:
             raise CommandError(
                 "This database already has employees; demo data is only added to an empty one. "
                 "Use --force to add it anyway."
             )
-        create_demo_data(employees=employees, departments=departments, days=days, seed=seed)
+        create_demo_data(
+            employees=employees,
+            departments=departments,
+            days=days,
+            punch_days=punch_days,
+            seed=seed,
+        )
         # Written in bulk, without signals: running servers forget what they kept.
         employees_changed()
         figures_changed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Added {departments} departments, {employees} employees and "
-                f"{days} working days of attendance."
+                f"{days} working days of attendance (the last {min(punch_days, days)} from "
+                "the time clock)."
             )
         )

@@ -156,6 +156,7 @@ def matrix_world(db, django_user_model):
     from attendance.tests.factories import AttendanceRecordFactory
     from employees.tests.factories import DepartmentFactory, EmployeeFactory
     from imports.models import ImportBatch
+    from timeclock.models import DayOutcome
 
     today = timezone.localdate()
     joined = today - datetime.timedelta(days=60)
@@ -166,6 +167,14 @@ def matrix_world(db, django_user_model):
             employee_id=f"E-{key.upper()}", department=department, date_joined=joined
         )
         record = AttendanceRecordFactory(employee=employee, date=today - datetime.timedelta(days=1))
+        # That day's result from the time clock (an absence), for the exceptions' pages.
+        DayOutcome.objects.create(
+            employee=employee,
+            date=record.date,
+            status="absent",
+            reason="No punches.",
+            derived_at=timezone.now(),
+        )
         objects[key] = {"employee": employee, "record": record, "department": department}
     holiday = Holiday.objects.create(date=today + datetime.timedelta(days=30), name="Future Day")
 

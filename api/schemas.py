@@ -8,10 +8,17 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
-from attendance.models import Status
+from attendance.models import AttendanceRecord, Status
 
 StatusLabel = Enum("StatusLabel", {status.name: status.label for status in Status}, type=str)
 StatusLabel.__doc__ = "An attendance status, by its label."
+SourceValue = Enum(
+    "SourceValue", {source.name: source.value for source in AttendanceRecord.Source}, type=str
+)
+SourceValue.__doc__ = (
+    "Where a status came from: hand (marked by HR; it wins) or clock (derived from the "
+    "employee's punches and working pattern; the note says why)."
+)
 
 NOT_MARKED = "Not Marked"
 
@@ -148,6 +155,7 @@ class AttendanceOut(Schema):
     date: datetime.date
     status: StatusLabel
     note: str
+    source: SourceValue
     created_at: datetime.datetime
     updated_at: datetime.datetime
 

@@ -638,3 +638,32 @@ def test_parallel_clients_get_exactly_the_limit(admin_user, monkeypatch, setting
     in_parallel(hammer, clients)
     assert codes.count(200) == 10
     assert codes.count(429) == 22
+
+
+def test_a_day_from_the_time_clock_says_so(api, sales):
+    """The API shows the derived results like HR's marks, with where each came from."""
+    from timeclock.models import DepartmentPattern, Punch
+    from timeclock.services import days_derive
+    from timeclock.tests.test_patterns import pattern
+
+    DepartmentPattern.objects.create(department=sales, pattern=pattern("Office"))
+    day = datetime.date(2026, 12, 2)  # a Wednesday, long closed
+    worker = EmployeeFactory(department=sales, date_joined=datetime.date(2025, 1, 1))
+    marked = EmployeeFactory(department=sales, date_joined=datetime.date(2025, 1, 1))
+    for hour, direction in ((9, "in"), (17, "out")):
+        Punch.objects.create(
+            employee=worker,
+            at=datetime.datetime(2026, 12, 2, hour, tzinfo=datetime.UTC),
+            direction=direction,
+            source="device",
+        )
+    AttendanceRecord.objects.create(employee=marked, date=day, status="on_leave")
+    days_derive(day)
+    found = {
+        r["employee_employee_id"]: (r["status"], r["source"], r["note"][:17])
+        for r in api.get("/api/attendance/", {"start_date": day, "end_date": day}).json()
+    }
+    assert found == {
+        worker.employee_id: ("Present", "clock", "in 09:00, out 17:"),
+        marked.employee_id: ("On leave", "hand", ""),
+    }

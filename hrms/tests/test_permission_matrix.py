@@ -58,6 +58,8 @@ RULES = {
     "timeclock:import_punches": (HR, HR),
     # The time clock's exceptions: everyone who reads attendance, within their scope.
     "timeclock:exceptions": (READ, NO_POST),
+    # Resolving one: those who may change attendance, within their scope.
+    "timeclock:resolve": (MARK, MARK),
     "people:my_attendance_export": ("login 404 404 404 404 ok ok", NO_POST),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),
@@ -152,6 +154,8 @@ def kwargs_for(name, route, world, which="in"):
         "id": "1",
         "uidb64": "MQ",
         "token": "bad-token",
+        "employee_id": objects["employee"].pk,
+        "day": objects["record"].date.isoformat(),
     }
     if "<uuid:pk>" in route:
         values["pk"] = world["job" if name.startswith("jobs:") else "batch"].pk

@@ -207,7 +207,7 @@ def days_derive(
             punches.setdefault(employee_id, []).append(PunchIn(at, direction))
     with transaction.atomic():
         # The day's records, locked: HR's change to one waits for this, then wins.
-        records = AttendanceRecord.objects.select_for_update().filter(date=day)
+        records = AttendanceRecord.objects.select_for_update(of=("self",)).filter(date=day)
         if employee_ids is not None:
             records = records.filter(employee__in=list(schedule))
         records = {r.employee_id: r for r in records.select_related("marked_by")}

@@ -100,6 +100,8 @@ class DayResult:
     late_minutes: int = 0
     early_minutes: int = 0
     overtime_minutes: int = 0
+    # Punches on a day the pattern has off (a weekly off day or a holiday).
+    outside_pattern: bool = False
 
     @property
     def label(self) -> str:
@@ -172,8 +174,9 @@ def derive(
         if open_in is not None and not spans:
             return DayResult(
                 MISSING_CHECKOUT if _closed_off_day(day, zone, now) else IN_PROGRESS,
-                f"in {times[0]} on {kind}, no check-out",
+                f"{times[0]} on {kind}, no check-out",
                 first_in=first_in,
+                outside_pattern=True,
             )
         return DayResult(
             PRESENT,
@@ -182,6 +185,7 @@ def derive(
             last_out=last_out,
             worked_minutes=worked,
             overtime_minutes=worked,
+            outside_pattern=True,
         )
 
     start, end = shift(day, rule, zone)
@@ -191,21 +195,26 @@ def derive(
         if closed:
             return DayResult(ABSENT, f"No punches; expected {expected}.")
         return DayResult(IN_PROGRESS, f"No punches yet; expected {expected}.")
-    if open_in is not None:  # in, and no out after it
+    late = _minutes(first_in - start)
+    late = late if late > rule.grace_minutes and not excused else 0
+    if open_in is not None:  # in, and no out after it: known to be late already
+        said = f"; late by {late} min after {rule.grace_minutes} min grace" if late else ""
         if not closed:
             return DayResult(
                 IN_PROGRESS,
-                f"in {_hhmm(open_in, zone)}, still in",
+                f"in {_hhmm(open_in, zone)}, still in{said}",
                 first_in=first_in,
                 last_out=last_out,
                 worked_minutes=worked,
+                late_minutes=late,
             )
         return DayResult(
             MISSING_CHECKOUT,
-            f"in {_hhmm(open_in, zone)}, no check-out: not counted until it is resolved",
+            f"in {_hhmm(open_in, zone)}, no check-out: not counted until it is resolved{said}",
             first_in=first_in,
             last_out=last_out,
             worked_minutes=worked,
+            late_minutes=late,
         )
 
     # Net of the break: of what the punches do not already leave out, as much as was

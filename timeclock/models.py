@@ -279,6 +279,8 @@ class DayOutcome(models.Model):
     late_minutes = models.PositiveIntegerField(default=0)
     early_minutes = models.PositiveIntegerField(default=0)
     overtime_minutes = models.PositiveIntegerField(default=0)
+    # Punches on a day the pattern has off (a weekly off day or a holiday).
+    outside_pattern = models.BooleanField(default=False)
     # HR marked the day by hand: their status stands, and the reason says so.
     marked_by_hand = models.BooleanField(default=False)
     derived_at = models.DateTimeField()

@@ -224,14 +224,15 @@ EXCEPTION_KINDS = {
     "absent": ("Absent", Q(status=DayOutcome.Status.ABSENT, marked_by_hand=False)),
     "late": ("Late", Q(late_minutes__gt=0)),
     "early": ("Left early", Q(early_minutes__gt=0)),
+    "outside": ("Outside the pattern", Q(outside_pattern=True)),
 }
 
 
 def exceptions(*, scope, resolved: bool | None = False) -> QuerySet:
     """Days that need someone's attention (a missing check-out, an absence nobody marked,
-    late, left early), newest first, of the people `scope` shows: those not resolved yet
-    (`resolved` False), those resolved (True), or both (None). A day HR has marked by
-    hand is theirs: it needs nobody's attention."""
+    late, left early, punches on a day off), newest first, of the people `scope` shows:
+    those not resolved yet (`resolved` False), those resolved (True), or both (None). A
+    day HR has marked by hand is theirs: it needs nobody's attention."""
     any_exception = Q()
     for _, condition in EXCEPTION_KINDS.values():
         any_exception |= condition

@@ -258,6 +258,7 @@ OUTCOME_FIELDS = [
     "late_minutes",
     "early_minutes",
     "overtime_minutes",
+    "outside_pattern",
     "marked_by_hand",
     "derived_at",
 ]
@@ -275,6 +276,7 @@ def _outcome(employee_id, day, result, by_hand, now) -> DayOutcome:
         late_minutes=result.late_minutes,
         early_minutes=result.early_minutes,
         overtime_minutes=result.overtime_minutes,
+        outside_pattern=result.outside_pattern,
         marked_by_hand=by_hand,
         derived_at=now,
     )

@@ -177,3 +177,19 @@ def test_deriving_some_people_leaves_the_others(office):
     assert record(office["BEN"]).status == "absent"
     assert record(office["CAT"]) is None
     assert not DayOutcome.objects.filter(employee=office["CAT"]).exists()
+
+
+def test_work_on_a_day_off_is_outside_the_pattern(office, client, user_with):
+    saturday = datetime.date(2026, 12, 5)
+    Punch.objects.create(
+        employee=office["BEN"],
+        at=datetime.datetime(2026, 12, 5, 10, tzinfo=datetime.UTC),
+        direction="in",
+        source="device",
+    )
+    days_derive(saturday, now=datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC))
+    result = DayOutcome.objects.get(employee=office["BEN"], date=saturday)
+    assert (result.status, result.outside_pattern) == ("missing_checkout", True)
+    user_with("attendance.view_attendancerecord")
+    page = client.get("/attendance/exceptions/", {"kind": "outside"})
+    assert [day.employee for day in page.context["page"]] == [office["BEN"]]

@@ -191,7 +191,20 @@ CASES = [
         LONDON,
         [("in", "09:00")],
         {"now": at(WED, "15:00")},
-        {"status": d.IN_PROGRESS, "reason": "in 09:00, still in"},
+        {"status": d.IN_PROGRESS, "reason": "in 09:00, still in", "late_minutes": 0},
+    ),
+    (
+        "late, and still in: late already, the exceptions show it today",
+        WED,
+        DAY,
+        LONDON,
+        [("in", "09:40")],
+        {"now": at(WED, "15:00")},
+        {
+            "status": d.IN_PROGRESS,
+            "reason": "in 09:40, still in; late by 40 min after 5 min grace",
+            "late_minutes": 40,
+        },
     ),
     (
         "out and in again may still come: nothing is final before the day closes",
@@ -303,6 +316,20 @@ CASES = [
             "status": d.PRESENT,
             "overtime_minutes": 240,
             "reason": "in 10:00, out 14:00, 4h00m worked on a weekly off day: all overtime",
+            "outside_pattern": True,
+        },
+    ),
+    (
+        "an in with no out on a weekly off day, once it is over: missing check-out",
+        WED,
+        d.OFF,
+        LONDON,
+        [("in", "10:00")],
+        {},
+        {
+            "status": d.MISSING_CHECKOUT,
+            "reason": "in 10:00 on a weekly off day, no check-out",
+            "outside_pattern": True,
         },
     ),
     (

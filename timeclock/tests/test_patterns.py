@@ -152,7 +152,10 @@ class TestTheDaysResult:
 
         self.clock(jane, 9, 12, "in")
         so_far = day_result(jane, self.DAY, now=self.at(11)).result
-        assert (so_far.label, so_far.reason) == ("So far", "in 09:12, still in")
+        assert (so_far.label, so_far.reason) == (
+            "So far",
+            "in 09:12, still in; late by 12 min after 5 min grace",
+        )
         self.clock(jane, 17, 40, "out")
         done = day_result(jane, self.DAY, now=self.at(23)).result
         assert done.reason == (

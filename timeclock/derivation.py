@@ -308,15 +308,3 @@ def _times(first_in, last_out, day: datetime.date, zone: ZoneInfo) -> tuple[str,
         )
         shown.append(f"{word} {format_clock(local)}{suffix}")
     return shown[0], shown[1]
-
-
-def rule_for(day: datetime.date, assignments: list[tuple[datetime.date, dict[int, DayRule]]]):
-    """The rule of `day` from someone's patterns, each (from which day, {weekday: rule}):
-    the latest that starts on or before `day`, so a change applies from its date only.
-    None before the first."""
-    current = None
-    for starts_on, pattern in sorted(assignments, key=lambda a: a[0]):
-        if starts_on > day:
-            break
-        current = pattern
-    return None if current is None else current.get(day.weekday(), OFF)

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from attendance.calendar import Calendar
 from attendance.models import AttendanceRecord, Holiday
 from employees.models import Employee
 
-from .derivation import OFF, DayResult, DayRule, PunchIn, derive, marked_by_hand, rule_for, window
+from .derivation import OFF, DayResult, PunchIn, derive, marked_by_hand, window
 from .models import (
     DayOutcome,
     DepartmentPattern,
@@ -63,53 +62,30 @@ def clock_state(employee: Employee) -> ClockState:
     return ClockState(punches=list(punches_on(employee, timezone.localdate())))
 
 
-@dataclass(frozen=True)
-class Schedule:
-    """Someone's working patterns over time: what each day's result is measured against."""
+def in_force(day: datetime.date) -> dict:
+    """Which working pattern and time zone are in force for an employee on `day`, as
+    annotations on an Employee queryset: their own latest change on or before `day`, else
+    their department's pattern (from the day they joined, in the organisation's zone).
+    The one place this rule lives; `pattern_of` reads the annotated row. Both the days'
+    results (`days_results`) and the clock's panel (`today_at_the_clock`) use it."""
+    own = PatternAssignment.objects.filter(employee=OuterRef("pk"), starts_on__lte=day)
+    own = own.order_by("-starts_on")
+    default = DepartmentPattern.objects.filter(department=OuterRef("department_id"))
+    return {
+        "own_pattern": Subquery(own.values("pattern_id")[:1]),
+        "own_zone": Subquery(own.values("time_zone")[:1]),
+        "default_pattern": Subquery(default.values("pattern_id")[:1]),
+    }
 
-    # (from which day, {weekday: rule}, time zone), oldest first.
-    periods: list[tuple[datetime.date, dict[int, DayRule], zoneinfo.ZoneInfo]]
 
-    def on(self, day: datetime.date) -> tuple[DayRule | None, zoneinfo.ZoneInfo]:
-        """The rule of `day` (None: no pattern yet) and the zone it is kept in."""
-        rule = rule_for(day, [(starts_on, rules) for starts_on, rules, _ in self.periods])
-        zone = timezone.get_current_timezone()
-        for starts_on, _, period_zone in self.periods:
-            if starts_on <= day:
-                zone = period_zone
-        return rule, zone
-
-
-def schedule_of(employee: Employee) -> Schedule:
-    """`employee`'s patterns over time, or their department's pattern from the day they
-    joined when they have none of their own. Two queries (three without their own)."""
-    organisation = timezone.get_current_timezone()
-    assignments = list(
-        PatternAssignment.objects.filter(employee=employee)
-        .select_related("pattern")
-        .prefetch_related("pattern__days")
-        .order_by("starts_on")
-    )
-    if assignments:
-        return Schedule(
-            [
-                (
-                    a.starts_on,
-                    a.pattern.rules(),
-                    zoneinfo.ZoneInfo(a.time_zone) if a.time_zone else organisation,
-                )
-                for a in assignments
-            ]
-        )
-    default = (
-        DepartmentPattern.objects.filter(department_id=employee.department_id)
-        .select_related("pattern")
-        .prefetch_related("pattern__days")
-        .first()
-    )
-    if default is None:
-        return Schedule([])
-    return Schedule([(employee.date_joined, default.pattern.rules(), organisation)])
+def pattern_of(row: dict, day: datetime.date) -> tuple[int | None, zoneinfo.ZoneInfo]:
+    """The pattern in force on `day` (None: none) and its zone, from a row annotated with
+    `in_force(day)` that also holds the employee's `date_joined`."""
+    pattern_id = row["own_pattern"]
+    if pattern_id is None and day >= row["date_joined"]:
+        pattern_id = row["default_pattern"]
+    zone = zoneinfo.ZoneInfo(row["own_zone"]) if row["own_zone"] else None
+    return pattern_id, zone or timezone.get_current_timezone()
 
 
 @dataclass(frozen=True)
@@ -120,72 +96,116 @@ class Explained:
     marked_by_hand: bool = False
 
 
-def day_result(employee: Employee, day: datetime.date, *, now=None) -> Explained | None:
-    """`employee`'s result on `day`: HR's mark if there is one (it wins, and says so),
-    else derived from the punches, their pattern, the holidays; None without a pattern."""
-    record = (
-        AttendanceRecord.objects.filter(employee=employee, date=day)
-        .select_related("marked_by")
-        .first()
-    )
-    if record is not None:
-        who = record.marked_by.get_username() if record.marked_by else None
-        return Explained(marked_by_hand(record.status, who), marked_by_hand=True)
-    rule, zone = schedule_of(employee).on(day)
-    if rule is None:
-        return None
-    start, end = window(day, rule, zone)
-    punches = [
-        PunchIn(at, direction)
-        for at, direction in Punch.objects.filter(
-            employee=employee, at__gte=start, at__lt=end, void__isnull=True
+def days_results(
+    day: datetime.date,
+    *,
+    employee_ids=None,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """{employee id: Explained}: the result of `day` for everyone employed on it who has a
+    pattern in force (or only `employee_ids`). HR's mark wins, and says so; otherwise it
+    is derived from the punches, the pattern in force, the holiday, and an excuse given
+    when resolving an exception. Read-only, and a fixed number of queries whatever the
+    number of people: the people with their patterns, the rules, the holiday, the
+    excuses, HR's marks, the punches."""
+    now = now or timezone.now()
+    people = Employee.objects.employed_on(day)
+    if employee_ids is not None:
+        people = people.filter(pk__in=list(employee_ids))
+    schedule = {}
+    patterns = in_force(day)
+    for row in people.annotate(**patterns).values("pk", "date_joined", *patterns).order_by():
+        pattern_id, zone = pattern_of(row, day)
+        if pattern_id is not None:
+            schedule[row["pk"]] = (pattern_id, zone)
+    if not schedule:
+        return {}
+    rules = {
+        pattern_day.pattern_id: pattern_day.rule()
+        for pattern_day in WorkPatternDay.objects.filter(
+            weekday=day.weekday(), pattern__in={pattern_id for pattern_id, _ in schedule.values()}
         )
-        .order_by()
-        .values_list("at", "direction")
-    ]
-    holiday = Calendar.between(day, day).holidays.get(day, "")
-    return Explained(
-        derive(
+    }
+    windows = {}
+    for employee_id, (pattern_id, zone) in schedule.items():
+        rule = rules.get(pattern_id, OFF)
+        windows[employee_id] = (rule, zone, window(day, rule, zone))
+    holiday = Holiday.objects.filter(date=day).values_list("name", flat=True).first() or ""
+    mine = {"date": day}
+    if employee_ids is not None:
+        mine["employee__in"] = list(schedule)
+    excused = set(
+        Resolution.objects.filter(**mine, action=Resolution.Action.EXCUSED).values_list(
+            "employee_id", flat=True
+        )
+    )
+    marks = {
+        employee_id: (status, who)
+        for employee_id, status, who in AttendanceRecord.objects.filter(
+            **mine, source=AttendanceRecord.Source.HAND
+        ).values_list("employee_id", "status", "marked_by__username")
+    }
+    earliest = min(start for _, _, (start, _) in windows.values())
+    latest = max(end for _, _, (_, end) in windows.values())
+    found = Punch.objects.filter(at__gte=earliest, at__lt=latest, void__isnull=True)
+    if employee_ids is not None:
+        found = found.filter(employee__in=list(schedule))
+    punches: dict = {}
+    for employee_id, at, direction in found.order_by().values_list(
+        "employee_id", "at", "direction"
+    ):
+        if employee_id in windows:
+            punches.setdefault(employee_id, []).append(PunchIn(at, direction))
+    results = {}
+    for employee_id, (rule, zone, (start, end)) in windows.items():
+        if employee_id in marks:
+            results[employee_id] = Explained(marked_by_hand(*marks[employee_id]), True)
+            continue
+        result = derive(
             day=day,
             rule=rule,
             zone=zone,
-            punches=punches,
-            now=now or timezone.now(),
+            punches=[p for p in punches.get(employee_id, ()) if start <= p.at < end],
+            now=now,
             holiday=holiday,
+            excused=employee_id in excused,
         )
-    )
+        results[employee_id] = Explained(result)
+    return results
+
+
+def day_result(employee: Employee, day: datetime.date, *, now=None) -> Explained | None:
+    """`employee`'s result on `day` (`days_results` for one); None without a pattern."""
+    return days_results(day, employee_ids=[employee.pk], now=now).get(employee.pk)
 
 
 def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Explained | None]:
     """Where `employee` stands now and today's result so far: what the clock's panel
     shows on every page an employee lands on, so three queries in all. The same rules as
-    `clock_state` and `day_result`: one query reads HR's mark, the holiday, and the
-    pattern and zone in force (their own latest change, else their department's from
-    joining); one the rule of today's weekday; one the punches of both today and its
-    shift, split here."""
+    `clock_state` and `days_results`: one query reads HR's mark, the holiday, an excuse,
+    and the pattern and zone in force (`in_force`); one the rule of today's weekday; one
+    the punches of both today and its shift, split here."""
     now = now or timezone.now()
     day = timezone.localdate(now)
-    own = PatternAssignment.objects.filter(employee=OuterRef("pk"), starts_on__lte=day)
-    own = own.order_by("-starts_on")
-    default = DepartmentPattern.objects.filter(department=OuterRef("department_id"))
-    mark = AttendanceRecord.objects.filter(employee=OuterRef("pk"), date=day)
+    mark = AttendanceRecord.objects.filter(
+        employee=OuterRef("pk"), date=day, source=AttendanceRecord.Source.HAND
+    )
+    excused = Resolution.objects.filter(
+        employee=OuterRef("pk"), date=day, action=Resolution.Action.EXCUSED
+    )
     facts = (
         Employee.objects.filter(pk=employee.pk)
         .annotate(
-            own_pattern=Subquery(own.values("pattern_id")[:1]),
-            zone=Subquery(own.values("time_zone")[:1]),
-            default_pattern=Subquery(default.values("pattern_id")[:1]),
+            **in_force(day),
             holiday=Subquery(Holiday.objects.filter(date=day).values("name")[:1]),
             mark_status=Subquery(mark.values("status")[:1]),
             mark_by=Subquery(mark.values("marked_by__username")[:1]),
+            excused=Exists(excused),
         )
-        .values("own_pattern", "zone", "default_pattern", "holiday", "mark_status", "mark_by")
+        .values("date_joined", *in_force(day), "holiday", "mark_status", "mark_by", "excused")
         .get()
     )
-    pattern_id = facts["own_pattern"]
-    if pattern_id is None and day >= employee.date_joined:
-        pattern_id = facts["default_pattern"]
-    zone = zoneinfo.ZoneInfo(facts["zone"]) if facts["zone"] else timezone.get_current_timezone()
+    pattern_id, zone = pattern_of(facts, day)
     rule = None
     if pattern_id is not None:
         found = WorkPatternDay.objects.filter(pattern_id=pattern_id, weekday=day.weekday()).first()
@@ -214,6 +234,7 @@ def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Exp
         punches=[PunchIn(p.at, p.direction) for p in punches if start <= p.at < end],
         now=now,
         holiday=facts["holiday"] or "",
+        excused=facts["excused"],
     )
     return clock, Explained(result)
 

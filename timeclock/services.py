@@ -5,7 +5,6 @@ import datetime
 import functools
 import ipaddress
 import uuid
-import zoneinfo
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attendance.models import AttendanceRecord, Holiday
+from attendance.models import AttendanceRecord
 from attendance.selectors import figures_changed
 from core.db import one_writer_at_a_time
 from core.formats import format_moment
@@ -23,26 +22,17 @@ from employees.models import Employee
 
 from .derivation import (
     IN_PROGRESS,
-    OFF,
-    DayRule,
-    PunchIn,
-    derive,
-    marked_by_hand,
     recorded_status,
-    window,
 )
 from .models import (
     DayOutcome,
-    DepartmentPattern,
     Direction,
-    PatternAssignment,
     Punch,
     PunchVoid,
     Resolution,
     Source,
-    WorkPatternDay,
 )
-from .selectors import clock_state
+from .selectors import clock_state, days_results
 
 
 @dataclass(frozen=True)
@@ -148,89 +138,27 @@ def days_derive(
     now: datetime.datetime | None = None,
 ) -> int:
     """Derive `day` for everyone employed on it who has a working pattern (or only for
-    `employee_ids`), and keep each result (DayOutcome), replacing the last. Each day HR
-    has not marked gets the derived status as its attendance record (source "clock"),
-    which the attendance pages, register, dashboard, exports and API show; a record of
-    the clock's that no longer applies is removed. HR's marks are never touched.
-
-    A fixed number of queries whatever the number of people: who works, their patterns,
-    the departments' defaults, the patterns' rules, the holidays, the day's records
-    (locked, so HR's change waits or wins), the punches, and the writes. Returns how many."""
+    `employee_ids`: selectors.days_results), and keep each result (DayOutcome), replacing
+    the last. Each day HR has not marked gets the derived status as its attendance record
+    (source "clock"), which the attendance pages, register, dashboard, exports and API
+    show; a record of the clock's that no longer applies is removed. HR's marks are never
+    touched. A fixed number of queries whatever the number of people. Returns how many."""
     now = now or timezone.now()
-    organisation = timezone.get_current_timezone()
-    employed = Employee.objects.employed_on(day)
-    if employee_ids is not None:
-        employed = employed.filter(pk__in=list(employee_ids))
-    people = list(employed.values_list("pk", "department_id").order_by())
-    if not people:
-        return 0
-    # Each person's pattern and zone on the day: their latest change on or before it, or
-    # their department's pattern.
-    own = {}
-    assignments = PatternAssignment.objects.filter(starts_on__lte=day)
-    if employee_ids is not None:
-        assignments = assignments.filter(employee__in=[pk for pk, _ in people])
-    for employee_id, pattern_id, zone in assignments.order_by(
-        "employee_id", "starts_on"
-    ).values_list("employee_id", "pattern_id", "time_zone"):
-        own[employee_id] = (pattern_id, zone)
-    defaults = dict(DepartmentPattern.objects.values_list("department_id", "pattern_id"))
-    rules: dict[int, dict[int, DayRule]] = {}
-    for pattern_day in WorkPatternDay.objects.filter(weekday=day.weekday()):
-        rules[pattern_day.pattern_id] = {day.weekday(): pattern_day.rule()}
-    holiday = Holiday.objects.filter(date=day).values_list("name", flat=True).first() or ""
-    excused = set(
-        Resolution.objects.filter(date=day, action=Resolution.Action.EXCUSED).values_list(
-            "employee_id", flat=True
-        )
-    )
-    schedule = {}
-    for employee_id, department_id in people:
-        pattern_id, zone = own.get(employee_id, (defaults.get(department_id), ""))
-        if pattern_id is None:
-            continue  # no pattern: nothing to derive
-        rule = rules.get(pattern_id, {}).get(day.weekday(), OFF)
-        zone = zoneinfo.ZoneInfo(zone) if zone else organisation
-        schedule[employee_id] = (rule, zone, window(day, rule, zone))
-    if not schedule:
-        return 0
-    earliest = min(start for _, _, (start, _) in schedule.values())
-    latest = max(end for _, _, (_, end) in schedule.values())
-    punches: dict = {}
-    found = Punch.objects.filter(at__gte=earliest, at__lt=latest, void__isnull=True)
-    if employee_ids is not None:
-        found = found.filter(employee__in=list(schedule))
-    for employee_id, at, direction in found.order_by().values_list(
-        "employee_id", "at", "direction"
-    ):
-        if employee_id in schedule:
-            punches.setdefault(employee_id, []).append(PunchIn(at, direction))
     with transaction.atomic():
-        # The day's records, locked: HR's change to one waits for this, then wins.
-        records = AttendanceRecord.objects.select_for_update(of=("self",)).filter(date=day)
+        # The day's records, locked first: HR's change to one waits for this, then wins.
+        records = AttendanceRecord.objects.select_for_update().filter(date=day)
         if employee_ids is not None:
-            records = records.filter(employee__in=list(schedule))
-        records = {r.employee_id: r for r in records.select_related("marked_by")}
+            records = records.filter(employee__in=list(employee_ids))
+        records = {record.employee_id: record for record in records}
+        results = days_results(day, employee_ids=employee_ids, now=now)
         outcomes, to_create, to_update, to_delete = [], [], [], []
-        for employee_id, (rule, zone, (start, end)) in schedule.items():
-            record = records.get(employee_id)
-            by_hand = record is not None and record.source == AttendanceRecord.Source.HAND
-            if by_hand:
-                who = record.marked_by.get_username() if record.marked_by else None
-                result = marked_by_hand(record.status, who)
-            else:
-                mine = [p for p in punches.get(employee_id, ()) if start <= p.at < end]
-                result = derive(
-                    day=day,
-                    rule=rule,
-                    zone=zone,
-                    punches=mine,
-                    now=now,
-                    holiday=holiday,
-                    excused=employee_id in excused,
+        for employee_id, explained in results.items():
+            if not explained.marked_by_hand:
+                record = records.get(employee_id)
+                _keep_record(
+                    explained.result, employee_id, day, record, to_create, to_update, to_delete
                 )
-                _keep_record(result, employee_id, day, record, to_create, to_update, to_delete)
-            outcomes.append(_outcome(employee_id, day, result, by_hand, now))
+            outcomes.append(_outcome(employee_id, day, explained, now))
         DayOutcome.objects.bulk_create(
             outcomes,
             batch_size=2_000,
@@ -264,7 +192,8 @@ OUTCOME_FIELDS = [
 ]
 
 
-def _outcome(employee_id, day, result, by_hand, now) -> DayOutcome:
+def _outcome(employee_id, day, explained, now) -> DayOutcome:
+    result = explained.result
     return DayOutcome(
         employee_id=employee_id,
         date=day,
@@ -277,7 +206,7 @@ def _outcome(employee_id, day, result, by_hand, now) -> DayOutcome:
         early_minutes=result.early_minutes,
         overtime_minutes=result.overtime_minutes,
         outside_pattern=result.outside_pattern,
-        marked_by_hand=by_hand,
+        marked_by_hand=explained.marked_by_hand,
         derived_at=now,
     )
 

@@ -392,16 +392,3 @@ def test_a_shifts_punches_are_those_around_it():
     assert end == at(datetime.date(2026, 1, 31), "14:00", plus_days=1)
     # The next night's window starts where this one ends: no punch belongs to two days.
     assert d.window(datetime.date(2026, 2, 1), NIGHT, LONDON)[0] > end
-
-
-def test_a_pattern_change_applies_from_its_date_only():
-    days_pattern = dict.fromkeys(range(5), DAY)
-    nights_pattern = dict.fromkeys(range(5), NIGHT)
-    history = [
-        (datetime.date(2026, 12, 15), nights_pattern),
-        (datetime.date(2026, 1, 1), days_pattern),
-    ]
-    assert d.rule_for(datetime.date(2026, 12, 14), history) == DAY
-    assert d.rule_for(datetime.date(2026, 12, 15), history) == NIGHT
-    assert d.rule_for(datetime.date(2026, 12, 19), history) == d.OFF  # a Saturday
-    assert d.rule_for(datetime.date(2025, 12, 31), history) is None  # before any pattern

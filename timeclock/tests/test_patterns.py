@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from employees.models import Employee
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
-from timeclock.derivation import OFF
 from timeclock.models import (
     DepartmentPattern,
     PatternAssignment,
@@ -16,7 +16,7 @@ from timeclock.models import (
     WorkPatternDay,
     validate_time_zone,
 )
-from timeclock.selectors import schedule_of
+from timeclock.selectors import day_result, in_force, pattern_of
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,22 @@ class TestTheDatabaseRefuses:
             validate_time_zone("Mars/Olympus")
 
 
+UTC = zoneinfo.ZoneInfo("UTC")  # the organisation's, in tests
+KOLKATA = zoneinfo.ZoneInfo("Asia/Kolkata")
+
+
+def in_force_on(employee, day):
+    """(pattern id, zone) in force for `employee` on `day`, by the one rule."""
+    patterns = in_force(day)
+    row = (
+        Employee.objects.filter(pk=employee.pk)
+        .annotate(**patterns)
+        .values("date_joined", *patterns)
+        .get()
+    )
+    return pattern_of(row, day)
+
+
 class TestWhichPatternADayUses:
     def test_a_change_applies_from_its_date_and_keeps_its_zone(self):
         jane = EmployeeFactory(date_joined=datetime.date(2025, 1, 1))
@@ -96,22 +112,22 @@ class TestWhichPatternADayUses:
             starts_on=datetime.date(2026, 12, 15),
             time_zone="Asia/Kolkata",
         )
-        schedule = schedule_of(jane)
-        before, zone_before = schedule.on(datetime.date(2026, 12, 14))  # a Monday
-        after, zone_after = schedule.on(datetime.date(2026, 12, 15))
-        assert (before.start, after.start) == (NINE, TEN_PM)
-        assert str(zone_before) == "UTC"  # the organisation's, in tests
-        assert zone_after == zoneinfo.ZoneInfo("Asia/Kolkata")
-        assert schedule.on(datetime.date(2026, 12, 19))[0] == OFF  # Saturday: no rule, off
-        assert schedule.on(datetime.date(2024, 12, 31))[0] is None  # before any pattern
+        assert in_force_on(jane, datetime.date(2026, 12, 14)) == (days.pk, UTC)  # a Monday
+        assert in_force_on(jane, datetime.date(2026, 12, 15)) == (nights.pk, KOLKATA)
+        assert in_force_on(jane, datetime.date(2024, 12, 31)) == (None, UTC)  # before any
+        later = datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)
+        saturday = day_result(jane, datetime.date(2026, 12, 19), now=later)
+        assert saturday.result.status == "weekly_off"  # no rule for the weekday: off
 
     def test_the_departments_pattern_for_someone_without_one(self):
         sales = DepartmentFactory()
-        DepartmentPattern.objects.create(department=sales, pattern=pattern("Office"))
+        office = pattern("Office")
+        DepartmentPattern.objects.create(department=sales, pattern=office)
         ann = EmployeeFactory(department=sales, date_joined=datetime.date(2026, 3, 1))
-        assert schedule_of(ann).on(datetime.date(2026, 3, 2))[0].start == NINE
-        assert schedule_of(ann).on(datetime.date(2026, 2, 27))[0] is None  # before joining
-        assert schedule_of(EmployeeFactory()).periods == []  # no pattern anywhere
+        assert in_force_on(ann, datetime.date(2026, 3, 2)) == (office.pk, UTC)
+        assert in_force_on(ann, datetime.date(2026, 2, 27))[0] is None  # before joining
+        assert in_force_on(EmployeeFactory(), datetime.date(2026, 3, 2))[0] is None  # none
+        assert day_result(EmployeeFactory(), datetime.date(2026, 3, 2)) is None
 
     def test_a_pattern_in_use_is_not_deleted(self):
         from django.db.models import ProtectedError
@@ -218,7 +234,18 @@ class TestTheClocksPanelAgrees:
         )
 
     @pytest.mark.parametrize(
-        "case", ["punches", "night", "holiday", "marked", "no pattern", "department's", "voided"]
+        "case",
+        [
+            "punches",
+            "night",
+            "holiday",
+            "marked",
+            "the clock's record",
+            "excused",
+            "no pattern",
+            "department's",
+            "voided",
+        ],
     )
     def test_case(self, case, django_user_model):
         from attendance.models import AttendanceRecord, Holiday
@@ -236,6 +263,12 @@ class TestTheClocksPanelAgrees:
                 pattern=pattern("Nights", start=TEN_PM, end=SIX),
                 starts_on=datetime.date(2025, 1, 1),
                 time_zone="Europe/London",
+            )
+        elif case == "excused":  # from 08:00: in at 09:00 is late, and is excused
+            PatternAssignment.objects.create(
+                employee=jane,
+                pattern=pattern("Early", start=datetime.time(8)),
+                starts_on=datetime.date(2025, 1, 1),
             )
         elif case != "no pattern":
             PatternAssignment.objects.create(
@@ -261,7 +294,17 @@ class TestTheClocksPanelAgrees:
             )
         if case == "voided":
             punch_void(punch=punch(12, "in"), reason="Twice", by=None)
+        if case == "the clock's record":  # not HR's mark: the punches still decide
+            AttendanceRecord.objects.create(
+                employee=jane, date=self.DAY, status="absent", source="clock"
+            )
+        if case == "excused":
+            from timeclock.models import Resolution
+
+            Resolution.objects.create(employee=jane, date=self.DAY, action="excused", note="Bus")
         for now in (self.at(12), self.at(23, 30)):
             clock, result = today_at_the_clock(jane, now=now)
             assert result == day_result(jane, self.DAY, now=now)
+            if case == "excused":
+                assert "(excused)" in result.result.reason
             assert clock.punches == list(punches_on(jane, self.DAY))

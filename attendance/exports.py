@@ -25,9 +25,18 @@ def attendance_export(*, scope: Scope, query) -> Export:
     request = SimpleNamespace(scope=scope, GET=query)  # what the filter's choices need
     records = AttendanceFilter(query, queryset=scoped, request=request).qs
     labels = dict(AttendanceRecord.Status.choices)
+    clock = AttendanceRecord.Source.CLOCK
     rows = (
-        [day, code, name, department, labels[status], note, marked_by or ""]
-        for day, code, name, department, status, note, marked_by in records.values_list(
+        [
+            day,
+            code,
+            name,
+            department,
+            labels[status],
+            note,
+            by or (clock.label if source == clock else ""),
+        ]
+        for day, code, name, department, status, note, by, source in records.values_list(
             "date",
             "employee__employee_id",
             "employee__full_name",
@@ -35,6 +44,7 @@ def attendance_export(*, scope: Scope, query) -> Export:
             "status",
             "note",
             "marked_by__username",
+            "source",
         ).iterator(chunk_size=2000)
     )
     return Export(

@@ -110,8 +110,9 @@ class AttendanceRecord(models.Model):
 
 
 def duplicate_message(existing: AttendanceRecord) -> str:
+    by = " by the time clock" if existing.source == Source.CLOCK else ""
     return (
-        f"{existing.employee} is already marked {existing.get_status_display()} on "
+        f"{existing.employee} is already marked {existing.get_status_display()}{by} on "
         f"{format_day(existing.date)}. To change it, edit that record (Attendance, or the "
         "roster for that day) instead of adding another."
     )

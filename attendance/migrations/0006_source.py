@@ -5,21 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attendance', '0005_audit_history_indexes'),
-        ('employees', '0009_invite_permission'),
+        ("attendance", "0005_audit_history_indexes"),
+        ("employees", "0009_invite_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attendancerecord',
-            name='source',
-            field=models.CharField(choices=[('hand', 'Marked by HR'), ('clock', 'From the time clock')], db_default='hand', default='hand', max_length=8),
+            model_name="attendancerecord",
+            name="source",
+            field=models.CharField(
+                choices=[("hand", "Marked by HR"), ("clock", "From the time clock")],
+                db_default="hand",
+                default="hand",
+                max_length=8,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendancerecord',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['hand', 'clock'])), name='attendance_source_valid'),
+            model_name="attendancerecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["hand", "clock"])),
+                name="attendance_source_valid",
+            ),
         ),
     ]

@@ -193,3 +193,26 @@ def test_work_on_a_day_off_is_outside_the_pattern(office, client, user_with):
     user_with("attendance.view_attendancerecord")
     page = client.get("/attendance/exceptions/", {"kind": "outside"})
     assert [day.employee for day in page.context["page"]] == [office["BEN"]]
+
+
+def test_the_attendance_pages_show_the_clocks_days(office, client, user_with):
+    """The list, the register and the export read the same records, and say which days
+    came from the time clock."""
+    punch(office["BEN"], 9, 0, "in")
+    punch(office["BEN"], 17, 0, "out")
+    days_derive(DAY, now=AFTER)
+    user_with("attendance.view_attendancerecord", "attendance.export_attendancerecord")
+    listed = client.get("/attendance/", {"start_date": DAY, "end_date": DAY})
+    rows = {r.employee.employee_id: (r.status, r.source) for r in listed.context["page"]}
+    assert rows == {
+        "BEN": ("present", "clock"),
+        "CAT": ("absent", "clock"),
+        "ANN": ("absent", "clock"),
+    }
+    assert "From the time clock" in listed.content.decode()
+    export = client.get("/attendance/export/csv/", {"start_date": DAY, "end_date": DAY})
+    lines = b"".join(export.streaming_content if export.streaming else [export.content]).decode()
+    assert "BEN" in lines and "in 09:00, out 17:00, 7h00m worked" in lines
+    assert lines.count("From the time clock") == 3
+    register = client.get("/attendance/register/", {"month": "2026-12"})
+    assert "in 09:00, out 17:00" in register.content.decode()  # the cell's title says why

@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -171,7 +172,10 @@ def days_derive(
         AttendanceRecord.objects.bulk_update(
             to_update, ["status", "note", "updated_at"], batch_size=2_000
         )
-        AttendanceRecord.objects.filter(pk__in=to_delete).delete()
+        # The clock's records are derived, not entered: their inputs (punches, voids,
+        # resolutions, HR's marks) are what the audit log keeps, as for the writes above.
+        with disable_auditlog():
+            AttendanceRecord.objects.filter(pk__in=to_delete).delete()
     if to_create or to_update or to_delete:
         figures_changed([day])
     return len(outcomes)

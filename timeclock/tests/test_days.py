@@ -257,3 +257,15 @@ def test_hrs_change_made_while_the_day_is_derived_wins(office, monkeypatch):
     in_parallel(lambda job: job(), [derive, hr])
     cat = AttendanceRecord.objects.get(employee=office["CAT"], date=DAY)
     assert (cat.status, cat.source, cat.note) == ("on_leave", "hand", "Sick")
+
+
+def test_the_clocks_records_are_not_audited_their_inputs_are(office):
+    from auditlog.models import LogEntry
+
+    days_derive(DAY, now=AFTER)
+    Holiday.objects.create(date=DAY, name="Founders' Day")  # audited: an input
+    days_derive(DAY, now=AFTER)  # the clock's absences go: derived, not entered
+    assert record(office["CAT"]) is None
+    logged = {entry.content_type.model for entry in LogEntry.objects.all()}
+    assert "attendancerecord" not in logged
+    assert "holiday" in logged

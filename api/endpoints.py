@@ -51,7 +51,8 @@ from .ratelimit import count_request, seconds_left
 from .reference import ApiReference
 
 MAX_LIMIT = 500
-DUPLICATE_CODES = {"unique", "duplicate"}
+# Refusals that are conflicts with what is there: 409.
+DUPLICATE_CODES = {"unique", "duplicate", "from_clock"}
 # Refusals of the attendance rules that are about the day chosen.
 DATE_CODES = {"future", "before_joining", "after_leaving", "inactive"}
 STATUS_BY_LABEL = {status.label: status.value for status in Status}
@@ -507,7 +508,7 @@ def update_attendance(request, record_id: RecordId, payload: schemas.AttendanceU
 
 @attendance.delete(
     "/{record_id}",
-    response={204: None, 404: schemas.Message},
+    response={204: None, 404: schemas.Message, 409: schemas.Message},
     permission="attendance.delete_attendancerecord",
 )
 def delete_attendance(request, record_id: RecordId):

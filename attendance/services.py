@@ -101,7 +101,15 @@ def attendance_update(
 
 @transaction.atomic
 def attendance_delete(*, record: AttendanceRecord) -> None:
-    """AttendanceRecord.DoesNotExist if someone else deleted it first."""
+    """AttendanceRecord.DoesNotExist if someone else deleted it first. A day from the time
+    clock is not deleted: it would come back when the day is next derived."""
+    if record.source == Source.CLOCK:
+        raise ValidationError(
+            f"{record.employee}'s {format_day(record.date)} comes from the time clock, so "
+            "deleting it would not last. Edit it to mark the day by hand instead, or resolve "
+            "it under Exceptions.",
+            code="from_clock",
+        )
     delete_once(record)
 
 

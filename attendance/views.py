@@ -330,9 +330,13 @@ def attendance_delete(request, pk):
     record = get_object_or_404(selectors.attendance_list(scope=request.scope), pk=pk)
     next_url = safe_next(request, reverse("attendance:list"))
     if request.method == "POST":
-        with deleted_meanwhile_is_404("record"):
-            services.attendance_delete(record=record)
-        messages.success(request, f"Deleted the record of {record}.")
+        try:
+            with deleted_meanwhile_is_404("record"):
+                services.attendance_delete(record=record)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, f"Deleted the record of {record}.")
         return finish(request, next_url, refresh_on=_refresh_on(record))
     return render_page(
         request, "attendance/attendance_delete.html", {"record": record, "next": next_url}

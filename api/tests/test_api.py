@@ -667,3 +667,11 @@ def test_a_day_from_the_time_clock_says_so(api, sales):
         worker.employee_id: ("Present", "clock", "in 09:00, out 17:"),
         marked.employee_id: ("On leave", "hand", ""),
     }
+
+
+def test_a_day_from_the_time_clock_is_not_deleted(api, sales):
+    record = AttendanceRecordFactory(employee=EmployeeFactory(department=sales), source="clock")
+    answer = api.delete(f"/api/attendance/{record.pk}")
+    assert answer.status_code == 409
+    assert "comes from the time clock" in answer.json()["detail"]
+    assert AttendanceRecord.objects.filter(pk=record.pk).exists()

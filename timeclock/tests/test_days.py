@@ -269,3 +269,15 @@ def test_the_clocks_records_are_not_audited_their_inputs_are(office):
     logged = {entry.content_type.model for entry in LogEntry.objects.all()}
     assert "attendancerecord" not in logged
     assert "holiday" in logged
+
+
+def test_a_day_from_the_clock_is_not_deleted(office, client, user_with):
+    """Deleting it would not last (the day is derived again): edit or resolve it instead."""
+    days_derive(DAY, now=AFTER)
+    cat = record(office["CAT"])
+    user_with("attendance.view_attendancerecord", "attendance.delete_attendancerecord")
+    url = f"/attendance/{cat.pk}/delete/"
+    assert "comes from the time clock" in client.get(url).content.decode()
+    answer = client.post(url, follow=True)
+    assert "deleting it would not last" in answer.content.decode()
+    assert record(office["CAT"]) is not None

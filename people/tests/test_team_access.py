@@ -156,6 +156,32 @@ class TestMarkingByManagers:
         assertContains(roster, "Ann Below")
         assertNotContains(roster, "Zed Other")
 
+    def test_resolving_their_teams_exceptions(self, client, org, settings):
+        from timeclock.models import DayOutcome, Resolution
+
+        earlier = YESTERDAY - datetime.timedelta(days=1)  # yesterday is marked by HR
+
+        for code in ("ANN", "ZED"):
+            DayOutcome.objects.create(
+                employee=org[code],
+                date=earlier,
+                status="absent",
+                reason="No punches.",
+                derived_at=timezone.now(),
+            )
+        sign_in(client, org, "MIA")
+        ann = f"/attendance/exceptions/{org['ANN'].pk}/{earlier}/"
+        inbox = client.get("/attendance/exceptions/")
+        assertContains(inbox, "Ann Below")  # a manager sees their team's exceptions...
+        assertNotContains(inbox, "Zed Other")
+        assert client.get(ann).status_code == 403  # ...and resolves them only when allowed
+        settings.MANAGERS_MAY_MARK_ATTENDANCE = True
+        answer = client.post(ann, {"action": "accepted", "note": "Was at a client's"})
+        assert answer.status_code == 302
+        assert Resolution.objects.get().employee == org["ANN"]
+        zed = f"/attendance/exceptions/{org['ZED'].pk}/{earlier}/"
+        assert client.post(zed, {"action": "accepted", "note": "x"}).status_code == 404
+
     def test_an_employee_without_reports_still_may_not(self, client, org, settings):
         settings.MANAGERS_MAY_MARK_ATTENDANCE = True
         sign_in(client, org, "ZED")

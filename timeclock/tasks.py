@@ -1,5 +1,6 @@
-"""Importing a device's punch log (a background job, with every refused row reported),
-and deriving the days' results (periodic: settings SCHEDULED_TASKS)."""
+"""Importing a device's punch log (a background job, with every refused row reported, and
+every row repeated or out of time order reported as a warning), and deriving the days'
+results (periodic: settings SCHEDULED_TASKS)."""
 
 import datetime
 import zoneinfo
@@ -39,6 +40,9 @@ def import_punches(job: Job, context: JobContext) -> None:
     context.report = {
         "errors": report.errors,
         "errors_total": report.refused,
+        # Rows kept (or counted once) that someone should look at: repeated, out of order.
+        "warnings": report.warnings,
+        "warnings_total": report.warned,
         "notes": [],
     }
 

@@ -146,11 +146,8 @@ class Row(NamedTuple):
 
 def read_rows(content: bytes) -> Iterator[Row]:
     """The file's rows, in either layout (see the module's notes), a line at a time."""
-    encoding = _encoding(content)
-    stream = io.BytesIO(content)
-    if content.startswith(b"\xef\xbb\xbf"):
-        stream.seek(3)  # UTF-8's byte order mark
-    lines = (line.decode(encoding) for line in stream)
+    # Lines ending in \n, \r\n or \r alike, decoded as they are read.
+    lines = io.TextIOWrapper(io.BytesIO(content), encoding=_encoding(content), newline=None)
     blank = []
     first = ""
     for line in lines:
@@ -194,19 +191,19 @@ def _encoding(content: bytes) -> str:
     if content.isascii():
         return "ascii"
     try:
-        content.decode("utf-8")
+        content.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             content.decode("cp1252")
         except UnicodeDecodeError:
             raise FileRefused("The file is not text: export the punches as CSV or TXT.") from None
         return "cp1252"
-    return "utf-8"
+    return "utf-8-sig"  # and its byte order mark, if any, left out
 
 
 def _zkteco(lines: Iterable[str]) -> Iterator[Row]:
     for number, line in enumerate(lines, start=1):
-        line = line.rstrip("\r\n")
+        line = line.rstrip("\n")
         if not line.strip():
             continue
         match = ZKTECO_LINE.match(line)

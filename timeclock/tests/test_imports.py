@@ -69,6 +69,27 @@ def test_a_zkteco_log(staff):
     assert list(Punch.objects.order_by("at").values_list("direction", flat=True)) == ["in", "out"]
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(CSV.encode(), id="lines ending in LF"),
+        pytest.param(CSV.replace("\n", "\r\n").encode(), id="CRLF"),
+        pytest.param(CSV.replace("\n", "\r").encode(), id="CR"),
+        pytest.param(b"\xef\xbb\xbf" + CSV.encode(), id="UTF-8 with a byte order mark"),
+        pytest.param(CSV.replace("Front door", "Porte d’entrée").encode("cp1252"), id="cp1252"),
+        pytest.param(
+            b"\r\nE1\t2026-12-02 09:01:00\t1\t0\r\n\r\nE1\t2026-12-02 12:00:00\t1\t0\r\n"
+            b"E1\t2026-12-02 17:35:00\t1\t1\r\n",
+            id="ZKTeco, CRLF, blank lines",
+        ),
+    ],
+)
+def test_a_file_is_read_whatever_its_line_endings_and_encoding(staff, content):
+    report = punches_import(content=content, zone=LONDON, scope=EVERYTHING, now=NOW)
+    assert (report.rows, report.added, report.refused, report.warned) == (3, 3, 0, 0)
+    assert Punch.objects.filter(direction="out").count() == 1
+
+
 def test_bad_rows_are_refused_each_with_its_reason_and_the_rest_kept(staff):
     text = (
         "Employee code,Time,Direction\n"

@@ -218,6 +218,30 @@ def test_a_long_file_is_written_in_batches(staff, monkeypatch):
     assert Punch.objects.count() == 40
 
 
+def test_a_job_cancelled_midway_says_what_stays_done(staff, monkeypatch, admin_user):
+    from jobs import files
+    from jobs.models import JobFile
+    from jobs.runner import JobCancelled
+    from timeclock.tasks import import_punches
+
+    class CancelledAfterTheFirstBatch:
+        def progress(self, done, total=None, *, phase=None):
+            if done:
+                raise JobCancelled
+
+    monkeypatch.setattr("timeclock.imports.BATCH", 2)
+    job = Job.objects.create(kind="timeclock.import_punches", title="Import", created_by=admin_user)
+    job.params = {"time_zone": "Europe/London"}
+    files.save_bytes(job, JobFile.Role.INPUT, CSV.encode())
+    with pytest.raises(JobCancelled) as cancelled:
+        import_punches(job, CancelledAfterTheFirstBatch())
+    assert cancelled.value.message == (
+        "Cancelled after 2 rows: their punches stay in the log. Import the same file again "
+        "to add the rest (none is added twice)."
+    )
+    assert Punch.objects.count() == 2
+
+
 def test_someone_outside_the_importers_departments_is_unknown_to_them(staff, limited_hr):
     outsider = EmployeeFactory(employee_id="OUT", department=limited_hr.outside)
     from accounts.scoping import scope_for

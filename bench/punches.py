@@ -8,7 +8,8 @@ in time order as a device writes them; then a few rows that must be refused (eac
 own reason) and two that are kept with a warning (one repeated, one out of order).
 
 The punches are taken out again afterwards (and before, if an interrupted run left any):
-the other scenarios read the punch log, and --reuse runs must find it as seeded. Django
+the other scenarios read the punch log, and --reuse runs must find it as seeded. So are
+the jobs' copies of the file. Django
 is imported only inside functions.
 """
 
@@ -128,6 +129,7 @@ def measure_punch_import(env: dict, work_dir: Path, user, punches: int) -> dict:
     from django.utils import timezone
 
     from accounts.scoping import EVERYTHING
+    from jobs.models import JobFile
     from jobs.services import job_start
     from timeclock.tasks import IMPORT_PUNCHES
 
@@ -148,6 +150,7 @@ def measure_punch_import(env: dict, work_dir: Path, user, punches: int) -> dict:
         f"punch file: {expected['rows']:,} rows, {result['file_mb']} MB, "
         f"{expected['days']} working days {expected['first_day']}..{expected['last_day']}"
     )
+    started_jobs = []
     try:
         for key in ("import", "again"):
             with Worker(env, work_dir / f"worker-punches-{key}.log") as worker:
@@ -161,6 +164,7 @@ def measure_punch_import(env: dict, work_dir: Path, user, punches: int) -> dict:
                     input=content,
                 )
                 start_s = time.perf_counter() - started  # the file saved, the job queued
+                started_jobs.append(job.pk)
                 done = _wait_for(job.pk)
                 peak_mb = _peak_rss_mb(worker.process.pid)
             job.refresh_from_db()
@@ -181,6 +185,8 @@ def measure_punch_import(env: dict, work_dir: Path, user, punches: int) -> dict:
     finally:
         removed = remove_punches()
         log(f"removed the {removed:,} imported punches again")
+        # And the jobs' copies of the file (the app keeps an input for JOB_RESULT_DAYS).
+        JobFile.objects.filter(job__in=started_jobs).delete()
         connection.close()
     first, again = result["import"], result["again"]
     result["as_expected"] = (

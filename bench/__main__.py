@@ -44,12 +44,14 @@ from bench.jobs import (
 )
 from bench.load import run_load, run_rate_limit
 from bench.people import measure_people, prepare_people
+from bench.punches import measure_punch_import
 from bench.report import (
     TARGET_EXPORT_GROWTH_MB,
     TARGET_FLOOR_RATIO,
     TARGET_MEDIAN_MS,
     TARGET_SAVE_MS,
     export_verdict,
+    jobs_lines,
     print_summary,
     verdict,
     write_results,
@@ -134,6 +136,17 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--import-rows", type=int, default=100_000, help="Rows of the import job's file."
+    )
+    parser.add_argument(
+        "--punches",
+        type=int,
+        default=1_000_000,
+        help="Punches in the device file imported as a job (0: none).",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["punches"],
+        help="Measure only this, on the seeded database (punches: the device import).",
     )
     parser.add_argument(
         "--export-rows",
@@ -242,6 +255,21 @@ def main(argv=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         user = prepare_user(password)
+        if args.only == "punches":
+            jobs = {"punch_import": measure_punch_import(env, work_dir, user, args.punches)}
+            results = {
+                "date": started_at.isoformat(timespec="seconds"),
+                "machine": machine_info(),
+                "database": {"vendor": db.vendor, "version": database_version()},
+                "only": args.only,
+                "pages": [],
+                "jobs": jobs,
+            }
+            output = Path(args.output) if args.output else work_dir / "results.json"
+            write_results(results, output)
+            print(jobs_lines(jobs)[0])
+            print(f"results: {output}")
+            return 0
         ds = read_dataset(args.search)
         log(
             f"data set: {ds.employees} employees ({ds.active} active), {ds.departments} "
@@ -323,6 +351,8 @@ def main(argv=None) -> int:
             finally:
                 removed = remove_imported()
                 log(f"removed the {removed:,} imported employees again")
+            if args.punches:
+                jobs["punch_import"] = measure_punch_import(env, work_dir, user, args.punches)
         load_after = os.getloadavg()
         server_log_problems = server.problems()
         server.stop()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench.api import api_lines
 from bench.people import people_lines
+from bench.punches import punch_import_line
 
 # Targets (on a 2-core machine, PostgreSQL).
 TARGET_MEDIAN_MS = 50.0
@@ -192,6 +193,9 @@ def jobs_lines(jobs: dict) -> list[str]:
             f"{done['ran_s']} s ({done['state']}); each job < {TARGET_JOB_S} s: "
             f"{'yes' if fast else 'NO'}; requests < 200 ms: {'yes' if quick else 'NO'}"
         )
+    punches = jobs.get("punch_import")
+    if punches:
+        lines.append(punch_import_line(punches))
     load = jobs.get("load")
     if load:
         ok = load["errors"] == 0 and (load["p95_ms"] or 0) < TARGET_LOAD_P95_MS

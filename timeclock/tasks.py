@@ -1,5 +1,6 @@
-"""Importing a device's punch log (a background job, with every refused row reported),
-and deriving the days' results (periodic: settings SCHEDULED_TASKS)."""
+"""Importing a device's punch log (a background job, with every refused row reported, and
+every row repeated or out of time order reported as a warning), and deriving the days'
+results (periodic: settings SCHEDULED_TASKS)."""
 
 import datetime
 import zoneinfo
@@ -10,7 +11,7 @@ from django_tasks import task
 from jobs import files
 from jobs.models import Job, JobFile
 from jobs.registry import register
-from jobs.runner import JobContext
+from jobs.runner import JobCancelled, JobContext
 
 from .imports import FileRefused, punches_import
 from .services import days_derive
@@ -21,15 +22,29 @@ IMPORT_PUNCHES = "timeclock.import_punches"
 @register(IMPORT_PUNCHES, done_url="attendance:list")
 def import_punches(job: Job, context: JobContext) -> None:
     content = files.read_bytes(job, JobFile.Role.INPUT)
-    context.progress(0, None, phase="Reading")
+    # The file's lines: about its rows (a header, blank lines), for the progress bar.
+    lines = content.count(b"\n") or None
+    context.progress(0, lines, phase="Reading")
+    written = 0
+
+    def progress(rows: int) -> None:  # hears of each batch once it is written
+        nonlocal written
+        written = rows
+        context.progress(rows, lines)  # writes at most twice a second
+
     try:
         report = punches_import(
             content=content,
             zone=zoneinfo.ZoneInfo(job.params["time_zone"]),
             scope=job.scope,
             by=job.created_by,
-            progress=lambda rows: context.progress(rows, None, phase="Reading"),
+            progress=progress,
         )
+    except JobCancelled:
+        raise JobCancelled(
+            f"Cancelled after {written:,} rows: their punches stay in the log. Import the "
+            "same file again to add the rest (none is added twice)."
+        ) from None
     except FileRefused as refusal:
         context.message = str(refusal)
         context.report = {"errors": [], "errors_total": 0, "notes": [str(refusal)]}
@@ -39,6 +54,9 @@ def import_punches(job: Job, context: JobContext) -> None:
     context.report = {
         "errors": report.errors,
         "errors_total": report.refused,
+        # Rows kept (or counted once) that someone should look at: repeated, out of order.
+        "warnings": report.warnings,
+        "warnings_total": report.warned,
         "notes": [],
     }
 

@@ -109,6 +109,9 @@ class PunchReport:
     refused: int = 0
     errors: list[dict] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    # The earliest and latest punch kept: the days to derive again.
+    earliest: datetime.datetime | None = None
+    latest: datetime.datetime | None = None
 
     def refuse(self, row: int, column: str, message: str) -> None:
         self.refused += 1
@@ -253,6 +256,10 @@ def punches_import(
             report.out_of_order += 1
             report.warn(row.number, "Time", _out_of_order(row, before, at, zone))
         latest[person] = (at, row.number)
+        if report.earliest is None or at < report.earliest:
+            report.earliest = at
+        if report.latest is None or at > report.latest:
+            report.latest = at
         batch.append((pk, at, direction, row.device[:100]))
         if len(batch) >= BATCH:
             _write(batch, report, by)

@@ -50,6 +50,9 @@ def import_punches(job: Job, context: JobContext) -> None:
         context.report = {"errors": [], "errors_total": 0, "notes": [str(refusal)]}
         return
     context.progress(report.rows, report.rows)
+    if report.added:  # written in bulk, without signals: derive their days again now
+        first = timezone.localdate(report.earliest) - datetime.timedelta(days=1)
+        derive_again.enqueue(first.isoformat(), timezone.localdate(report.latest).isoformat())
     context.message = report.message
     context.report = {
         "errors": report.errors,

@@ -312,3 +312,17 @@ class TestThePage:
     def test_only_for_those_who_may_import(self, client, user_with):
         user_with("attendance.view_attendancerecord")
         assert client.get("/attendance/punches/import/").status_code == 403
+
+
+def test_the_imported_days_are_derived_again(client, hr, staff):
+    """A device's punches are written in bulk: the job derives their days once it is done."""
+    from timeclock.models import DayOutcome, DepartmentPattern
+    from timeclock.tests.test_patterns import pattern
+
+    DepartmentPattern.objects.create(department=staff["E1"].department, pattern=pattern("Office"))
+    upload = SimpleUploadedFile(
+        "door.csv", b"Employee code,Time\nE1,2026-12-02 09:00\nE1,2026-12-02 17:00\n"
+    )
+    client.post("/attendance/punches/import/", {"file": upload, "time_zone": "UTC"})
+    result = DayOutcome.objects.get(employee=staff["E1"], date=datetime.date(2026, 12, 2))
+    assert result.reason.startswith("in 09:00, out 17:00")

@@ -37,7 +37,20 @@ def derive_later(first: datetime.date, last: datetime.date, employee_ids=None) -
     ids = None if employee_ids is None else sorted({str(pk) for pk in employee_ids})
     if ids == []:
         return
-    transaction.on_commit(lambda: derive_again.enqueue(first.isoformat(), last.isoformat(), ids))
+    key = (first, last, None if ids is None else tuple(ids))
+    # Once per transaction: the admin saving a pattern's seven days queues one derivation.
+    connection = transaction.get_connection()
+    for _, queued, _ in connection.run_on_commit:
+        if getattr(queued, "derives", None) == key and not queued.done:
+            return
+
+    def enqueue():
+        enqueue.done = True
+        derive_again.enqueue(first.isoformat(), last.isoformat(), ids)
+
+    enqueue.done = False
+    enqueue.derives = key
+    transaction.on_commit(enqueue)
 
 
 def _around(instant: datetime.datetime) -> tuple[datetime.date, datetime.date]:

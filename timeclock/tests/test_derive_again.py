@@ -83,3 +83,20 @@ def test_the_command_derives_a_range(office):  # noqa: F811
         call_command("derive_days", "--from", day.isoformat(), "--to", "2999-01-01")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("derive_days", "--from", "yesterday")
+
+
+def test_one_change_of_many_rows_queues_one_derivation(office):  # noqa: F811
+    from django.db import connection
+
+    from timeclock.models import WorkPatternDay
+
+    for rule in WorkPatternDay.objects.all():  # the admin saving a pattern's days
+        rule.grace_minutes = 15
+        rule.save()
+    assert WorkPatternDay.objects.count() == 10
+    everyone = [
+        queued.derives
+        for _, queued, _ in connection.run_on_commit
+        if hasattr(queued, "derives") and queued.derives[2] is None
+    ]
+    assert len(everyone) == 1  # the fixture's patterns and these ten saves: one derivation

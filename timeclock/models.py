@@ -7,6 +7,7 @@ double tap on the web is one punch too: both taps carry the same form key.
 """
 
 import functools
+import operator
 import zoneinfo
 
 from django.conf import settings
@@ -261,6 +262,18 @@ class DepartmentPattern(models.Model):
         return f"{self.department}: {self.pattern}"
 
 
+# What makes a kept day's result an exception, by kind (selectors.EXCEPTION_KINDS names
+# them): the exceptions inbox's index holds exactly the days that match one.
+EXCEPTIONS = {
+    "missing_checkout": Q(status="missing_checkout"),
+    "absent": Q(status="absent", marked_by_hand=False),
+    "late": Q(late_minutes__gt=0),
+    "early": Q(early_minutes__gt=0),
+    "outside": Q(outside_pattern=True),
+}
+ANY_EXCEPTION = functools.reduce(operator.or_, EXCEPTIONS.values())
+
+
 class DayOutcome(models.Model):
     """Each employee's result of a day, derived from their punches (timeclock.derivation)
     and kept so lists and exceptions read it at once. Written again whenever the day is
@@ -292,7 +305,11 @@ class DayOutcome(models.Model):
                 fields=["employee", "date"], name="outcome_one_per_employee_per_day"
             ),
         ]
-        indexes = [models.Index(fields=["date", "status"], name="outcome_date_status")]
+        indexes = [
+            models.Index(fields=["date", "status"], name="outcome_date_status"),
+            # The exceptions inbox: only the days that are one, newest first.
+            models.Index(fields=["-date"], condition=ANY_EXCEPTION, name="outcome_exceptions"),
+        ]
 
     def __str__(self):
         return f"{self.employee} on {format_day(self.date)}: {self.get_status_display()}"

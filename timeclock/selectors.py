@@ -12,6 +12,8 @@ from employees.models import Employee
 
 from .derivation import OFF, DayResult, PunchIn, derive, marked_by_hand, window
 from .models import (
+    ANY_EXCEPTION,
+    EXCEPTIONS,
     DayOutcome,
     DepartmentPattern,
     Direction,
@@ -241,11 +243,14 @@ def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Exp
 
 # The kinds of exception, and what makes a day one.
 EXCEPTION_KINDS = {
-    "missing_checkout": ("Missing check-out", Q(status=DayOutcome.Status.MISSING_CHECKOUT)),
-    "absent": ("Absent", Q(status=DayOutcome.Status.ABSENT, marked_by_hand=False)),
-    "late": ("Late", Q(late_minutes__gt=0)),
-    "early": ("Left early", Q(early_minutes__gt=0)),
-    "outside": ("Outside the pattern", Q(outside_pattern=True)),
+    kind: (label, EXCEPTIONS[kind])
+    for kind, label in (
+        ("missing_checkout", "Missing check-out"),
+        ("absent", "Absent"),
+        ("late", "Late"),
+        ("early", "Left early"),
+        ("outside", "Outside the pattern"),
+    )
 }
 
 
@@ -254,17 +259,13 @@ def exceptions(*, scope, resolved: bool | None = False) -> QuerySet:
     late, left early, punches on a day off), newest first, of the people `scope` shows:
     those not resolved yet (`resolved` False), those resolved (True), or both (None). A
     day HR has marked by hand is theirs: it needs nobody's attention."""
-    any_exception = Q()
-    for _, condition in EXCEPTION_KINDS.values():
-        any_exception |= condition
     day = {"employee": OuterRef("employee"), "date": OuterRef("date")}
     marked = Exists(AttendanceRecord.objects.filter(**day, source=AttendanceRecord.Source.HAND))
-    found = DayOutcome.objects.annotate(
-        resolution_action=Subquery(Resolution.objects.filter(**day).values("action")[:1])
-    )
+    resolution = Resolution.objects.filter(**day).order_by().values("action")[:1]
+    found = DayOutcome.objects.annotate(resolution_action=Subquery(resolution))
     # A resolved day is listed as resolved, whatever it has become since.
     is_resolved = Q(resolution_action__isnull=False)
-    is_open = any_exception & Q(resolution_action__isnull=True) & ~marked
+    is_open = ANY_EXCEPTION & Q(resolution_action__isnull=True) & ~marked
     found = found.filter(
         is_open if resolved is False else is_resolved if resolved else is_open | is_resolved
     )

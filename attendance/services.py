@@ -20,6 +20,7 @@ from employees.models import Employee
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
 from .models import STATUS_CODES, AttendanceRecord, Holiday
 from .selectors import figures_changed
+from .signals import marks_changed
 
 Status = AttendanceRecord.Status
 Source = AttendanceRecord.Source
@@ -189,6 +190,7 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
     )
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
     figures_changed([day])
+    marks_changed.send(AttendanceRecord, records=[*to_create, *(r for _, r in to_update)])
     return RosterResult(created=len(to_create), updated=len(to_update))
 
 
@@ -319,6 +321,7 @@ def attendance_mark_range(
     )
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
     figures_changed([record.date for record in to_create] + [r.date for _, r in to_update])
+    marks_changed.send(AttendanceRecord, records=[*to_create, *(r for _, r in to_update)])
     return RangeResult(
         marked=len(to_create),
         replaced=len(to_update),
@@ -356,6 +359,7 @@ def attendance_save_many(
     )
     log_bulk([*((None, record) for record in new), *changed], actor=by)
     figures_changed([record.date for record in [*new, *(after for _, after in changed)]])
+    marks_changed.send(AttendanceRecord, records=[*new, *(after for _, after in changed)])
 
 
 def attendance_mark_day(

@@ -6,10 +6,15 @@ silently stop being called.
 """
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import AttendanceRecord, Holiday
 from .selectors import figures_changed
+
+# Sent by the services that write HR's marks in bulk (no post_save for each): `records`,
+# the records written. Apps above attendance listen (the time clock derives those days
+# again), as they listen to post_save and post_delete for single changes.
+marks_changed = Signal()
 
 
 @receiver([post_save, post_delete], sender=AttendanceRecord, dispatch_uid="figures-record")

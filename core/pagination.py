@@ -34,7 +34,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Up to cap + 1 rows, whichever they are: no order needed to count them (sorting
+        # them first, by a joined name say, would cost more than the count).
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()
+        return rows[: self.cap + 1].count()
 
 
 def filtered_page(request, filter_class, queryset, *, per_page: int):

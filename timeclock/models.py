@@ -263,7 +263,7 @@ class DepartmentPattern(models.Model):
 
 
 # What makes a kept day's result an exception, by kind (selectors.EXCEPTION_KINDS names
-# them): the exceptions inbox's index holds exactly the days that match one.
+# them). One that nobody has resolved needs attention (DayOutcome.needs_attention).
 EXCEPTIONS = {
     "missing_checkout": Q(status="missing_checkout"),
     "absent": Q(status="absent", marked_by_hand=False),
@@ -296,6 +296,9 @@ class DayOutcome(models.Model):
     outside_pattern = models.BooleanField(default=False)
     # HR marked the day by hand: their status stands, and the reason says so.
     marked_by_hand = models.BooleanField(default=False)
+    # An exception (EXCEPTIONS) nobody has resolved: in the inbox. Kept by days_derive,
+    # which runs again whenever a mark, a resolution or a punch changes the day.
+    needs_attention = models.BooleanField(default=False)
     derived_at = models.DateTimeField()
 
     class Meta:
@@ -307,8 +310,10 @@ class DayOutcome(models.Model):
         ]
         indexes = [
             models.Index(fields=["date", "status"], name="outcome_date_status"),
-            # The exceptions inbox: only the days that are one, newest first.
-            models.Index(fields=["-date"], condition=ANY_EXCEPTION, name="outcome_exceptions"),
+            # The exceptions inbox: only the days that need attention, newest first.
+            models.Index(
+                fields=["-date"], condition=Q(needs_attention=True), name="outcome_exceptions"
+            ),
         ]
 
     def __str__(self):

@@ -12,7 +12,6 @@ from employees.models import Employee
 
 from .derivation import OFF, DayResult, PunchIn, derive, marked_by_hand, window
 from .models import (
-    ANY_EXCEPTION,
     EXCEPTIONS,
     DayOutcome,
     DepartmentPattern,
@@ -258,16 +257,18 @@ def exceptions(*, scope, resolved: bool | None = False) -> QuerySet:
     """Days that need someone's attention (a missing check-out, an absence nobody marked,
     late, left early, punches on a day off), newest first, of the people `scope` shows:
     those not resolved yet (`resolved` False), those resolved (True), or both (None). A
-    day HR has marked by hand is theirs: it needs nobody's attention."""
-    day = {"employee": OuterRef("employee"), "date": OuterRef("date")}
-    marked = Exists(AttendanceRecord.objects.filter(**day, source=AttendanceRecord.Source.HAND))
-    resolution = Resolution.objects.filter(**day).order_by().values("action")[:1]
-    found = DayOutcome.objects.annotate(resolution_action=Subquery(resolution))
-    # A resolved day is listed as resolved, whatever it has become since.
-    is_resolved = Q(resolution_action__isnull=False)
-    is_open = ANY_EXCEPTION & Q(resolution_action__isnull=True) & ~marked
-    found = found.filter(
+    day HR has marked by hand is theirs: it needs nobody's attention (days_derive keeps
+    which days need it)."""
+    resolutions = Resolution.objects.filter(
+        employee=OuterRef("employee"), date=OuterRef("date")
+    ).order_by()
+    # Open: kept with each day (DayOutcome.needs_attention, indexed). A resolved day is
+    # listed as resolved, whatever it has become since.
+    is_resolved = Exists(resolutions)
+    is_open = Q(needs_attention=True)
+    found = DayOutcome.objects.filter(
         is_open if resolved is False else is_resolved if resolved else is_open | is_resolved
     )
+    found = found.annotate(resolution_action=Subquery(resolutions.values("action")[:1]))
     found = found.select_related("employee", "employee__department")
     return scope.limit(found, "employee__department").order_by("-date", "employee__full_name", "pk")

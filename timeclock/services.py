@@ -13,6 +13,7 @@ from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Exists, OuterRef, When
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord
@@ -26,6 +27,7 @@ from .derivation import (
     recorded_status,
 )
 from .models import (
+    ANY_EXCEPTION,
     DayOutcome,
     Direction,
     Punch,
@@ -167,6 +169,7 @@ def days_derive(
             unique_fields=["employee", "date"],
             update_fields=OUTCOME_FIELDS,
         )
+        attention_keep(day, employee_ids=employee_ids)
         # A record HR adds meanwhile is not overwritten: theirs is kept.
         AttendanceRecord.objects.bulk_create(to_create, batch_size=2_000, ignore_conflicts=True)
         AttendanceRecord.objects.bulk_update(
@@ -179,6 +182,18 @@ def days_derive(
     if to_create or to_update or to_delete:
         figures_changed([day])
     return len(outcomes)
+
+
+def attention_keep(day: datetime.date, *, employee_ids: Collection | None = None) -> None:
+    """Mark which of `day`'s kept results need attention (the exceptions inbox): an
+    exception (models.EXCEPTIONS) nobody has resolved. One query."""
+    kept = DayOutcome.objects.filter(date=day)
+    if employee_ids is not None:
+        kept = kept.filter(employee__in=list(employee_ids))
+    resolved = Resolution.objects.filter(employee=OuterRef("employee"), date=day)
+    kept.update(
+        needs_attention=Case(When(ANY_EXCEPTION & ~Exists(resolved), then=True), default=False)
+    )
 
 
 OUTCOME_FIELDS = [

@@ -1,7 +1,8 @@
 """Each day's result is derived again when one of its inputs changes: a punch, a void,
-HR's mark taken away, a holiday, who works which pattern, or a pattern's rules. The
-derivation runs in the background (tasks.derive_again) once the change is committed;
-the quarter-hourly task (tasks.derive_days) catches anything written in bulk.
+HR's mark (made, changed or taken away), a holiday, who works which pattern, or a
+pattern's rules. The derivation runs in the background (tasks.derive_again) once the
+change is committed; the quarter-hourly task (tasks.derive_days) derives yesterday and
+today in any case. A device import derives its days itself (tasks.import_punches).
 
 Module-level functions on purpose: a signal holds its receivers by weak reference.
 """
@@ -14,6 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, Holiday
+from attendance.signals import marks_changed
 from employees.models import Employee
 
 from .models import (
@@ -72,11 +74,20 @@ def void_saved(sender, instance, created, raw=False, **kwargs):
         derive_later(*_around(punch.at), [punch.employee_id])
 
 
-@receiver(post_delete, sender=AttendanceRecord, dispatch_uid="derive-unmarked")
-def mark_deleted(sender, instance, **kwargs):
-    """HR took their mark away: the punches decide the day again."""
-    if instance.source == AttendanceRecord.Source.HAND:
+@receiver([post_save, post_delete], sender=AttendanceRecord, dispatch_uid="derive-marked")
+def mark_changed(sender, instance, raw=False, **kwargs):
+    """HR marked a day (it is theirs now: no longer an exception) or took their mark away
+    (the punches decide it again)."""
+    if instance.source == AttendanceRecord.Source.HAND and not raw:
         derive_later(instance.date, instance.date, [instance.employee_id])
+
+
+@receiver(marks_changed, dispatch_uid="derive-marked-in-bulk")
+def marks_changed_in_bulk(sender, records, **kwargs):
+    """A roster, a range or a file of HR's marks: their days, for their people."""
+    if records:
+        days = [record.date for record in records]
+        derive_later(min(days), max(days), [record.employee_id for record in records])
 
 
 @receiver(pre_save, sender=Holiday, dispatch_uid="derive-holiday-moved")

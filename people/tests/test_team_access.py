@@ -168,6 +168,7 @@ class TestMarkingByManagers:
                 status="absent",
                 reason="No punches.",
                 derived_at=timezone.now(),
+                needs_attention=True,
             )
         sign_in(client, org, "MIA")
         ann = f"/attendance/exceptions/{org['ANN'].pk}/{earlier}/"

@@ -51,7 +51,9 @@ def test_a_punch_and_its_void_derive_the_day_again(office, django_capture_on_com
 
 def test_taking_hrs_mark_away_lets_the_punches_decide(office, django_capture_on_commit_callbacks):  # noqa: F811
     cat, day = office["CAT"], yesterday()
-    mark = AttendanceRecord.objects.create(employee=cat, date=day, status="on_leave")
+    with django_capture_on_commit_callbacks(execute=True):
+        mark = AttendanceRecord.objects.create(employee=cat, date=day, status="on_leave")
+    assert DayOutcome.objects.get(employee=cat, date=day).marked_by_hand
     with django_capture_on_commit_callbacks(execute=True):
         mark.delete()
     assert AttendanceRecord.objects.get(employee=cat, date=day).status == "absent"
@@ -100,3 +102,21 @@ def test_one_change_of_many_rows_queues_one_derivation(office):  # noqa: F811
         if hasattr(queued, "derives") and queued.derives[2] is None
     ]
     assert len(everyone) == 1  # the fixture's patterns and these ten saves: one derivation
+
+
+def test_a_roster_marked_by_hr_takes_its_days_out_of_the_inbox(
+    office,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from attendance.services import RosterEntry, roster_save
+    from timeclock.services import days_derive
+
+    cat, ben, day = office["CAT"], office["BEN"], yesterday()
+    days_derive(day)
+    assert DayOutcome.objects.get(employee=cat, date=day).needs_attention  # absent
+    entries = [RosterEntry(employee=e, status="on_leave", seen="absent") for e in (cat, ben)]
+    with django_capture_on_commit_callbacks(execute=True):
+        roster_save(day=day, entries=entries)  # in bulk: no post_save for each
+    for person in (cat, ben):
+        kept = DayOutcome.objects.get(employee=person, date=day)
+        assert (kept.marked_by_hand, kept.needs_attention) == (True, False)

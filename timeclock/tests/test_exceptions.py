@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
 from timeclock.models import DayOutcome
+from timeclock.services import attention_keep
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,8 @@ DAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
 def outcome(employee, status, **fields):
-    return DayOutcome.objects.create(
+    """A kept result, and whether it needs attention, as days_derive keeps them."""
+    kept = DayOutcome.objects.create(
         employee=employee,
         date=fields.pop("date", DAY),
         status=status,
@@ -25,6 +27,8 @@ def outcome(employee, status, **fields):
         derived_at=timezone.now(),
         **fields,
     )
+    attention_keep(kept.date, employee_ids=[employee.pk])
+    return kept
 
 
 @pytest.fixture

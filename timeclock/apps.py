@@ -7,11 +7,14 @@ class TimeclockConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from auditlog.registry import auditlog
+
         from core.audit import audit
 
         from . import tasks  # noqa: F401 (registers the punch import job)
         from .models import (
             DepartmentPattern,
+            KioskPin,
             PatternAssignment,
             PunchVoid,
             WorkPattern,
@@ -20,3 +23,5 @@ class TimeclockConfig(AppConfig):
 
         # Voids, and every change to who works which pattern: the inputs of each day's result.
         audit(PunchVoid, WorkPattern, WorkPatternDay, PatternAssignment, DepartmentPattern)
+        # When a kiosk PIN was set, changed or removed, and by whom: never the PIN's hash.
+        auditlog.register(KioskPin, exclude_fields=["pin"])

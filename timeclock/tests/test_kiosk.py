@@ -2,6 +2,7 @@
 tablet signed in as a kiosk account, which can do nothing else; and each employee's PIN."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -165,11 +166,28 @@ class TestKiosk:
         hr = django_user_model.objects.create_user("hr")
         hr.groups.add(Group.objects.get(name=roles.HR_ADMIN))
         client.force_login(hr)
-        assert client.get("/kiosk/").status_code == 403
+        assertContains(client.get("/kiosk/"), "You do not have permission", status_code=403)
         assert press(client, key=uuid.uuid4()).status_code == 403
         assert not Punch.objects.exists()
         client.logout()
         assertRedirects(client.get("/kiosk/"), "/login/?next=/kiosk/")
+
+
+class TestWithDebugOff:
+    def test_the_page_finds_its_hashed_stylesheet(self, client, kiosk, settings, tmp_path):
+        """As served in production: a stylesheet missing from collectstatic's manifest
+        would be a server error."""
+        settings.DEBUG = False
+        settings.STATIC_ROOT = tmp_path
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+            },
+        }
+        call_command("collectstatic", "--noinput", verbosity=0)
+        page = client.get("/kiosk/")
+        assert re.search(r'href="/static/css/kiosk\.[0-9a-f]{12}\.css"', page.content.decode())
 
 
 class TestLockout:

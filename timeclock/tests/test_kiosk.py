@@ -66,7 +66,8 @@ class TestKiosk:
         assertContains(page, '<button type="submit" name="direction" value="out"')
         assertContains(page, "css/kiosk.css")
         assertNotContains(page, "<script")  # a plain form
-        assertNotContains(page, 'http-equiv="refresh"')  # nothing to clear yet
+        # Renewed now and then: half-typed codes go, and the session stays open.
+        assertContains(page, '<meta http-equiv="refresh" content="600">')
         assert client.get("/kiosk/").context["key"] != page.context["key"]  # one key a form
 
     def test_clock_in_then_out(self, client, kiosk, asha):

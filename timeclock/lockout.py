@@ -4,8 +4,13 @@ the database's cache table otherwise), so every app server counts the same tries
 An employee code with CODE_FAILURES codes-or-PINs not recognised within WINDOW seconds is
 locked for LOCK seconds, whether or not the code is anyone's (so the lock says nothing
 about which codes exist); a kiosk with KIOSK_FAILURES within WINDOW pauses for LOCK.
-Tries are counted in windows of WINDOW seconds (`cache.add` then the atomic `cache.incr`);
-a lock keeps the moment it ends, so it ends then whatever the cache's own expiry does.
+The page where an employee sets their PIN asks for their password: CODE_FAILURES wrong
+ones within WINDOW lock that page for them for LOCK, so a session left open is no way
+to guess it.
+
+Tries are counted in windows of WINDOW seconds (`cache.add`, then `cache.incr`, atomic
+in Redis); a lock keeps the moment it ends, so it ends then whatever the cache's own
+expiry does.
 """
 
 import hashlib
@@ -67,3 +72,12 @@ def note_failure(*, code: str, kiosk_id) -> None:
 def note_success(*, code: str) -> None:
     """The right PIN: the code's earlier failures are forgotten."""
     cache.delete(_counter(f"code:{_code(code)}"))
+
+
+def password_locked(user_id) -> bool:
+    """Whether `user_id` typed their password wrong too often on the kiosk PIN page."""
+    return _locked(f"kiosk:lock:password:{user_id}")
+
+
+def note_wrong_password(user_id) -> None:
+    _count(f"password:{user_id}", CODE_FAILURES, f"kiosk:lock:password:{user_id}")

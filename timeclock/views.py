@@ -21,7 +21,7 @@ from core.spreadsheets import FileRefused, Limits
 from employees.models import Employee
 from jobs import services as jobs
 
-from . import selectors, services
+from . import lockout, selectors, services
 from .filters import ExceptionFilter
 from .forms import ClockForm, KioskForm, KioskPinForm, PunchImportForm
 from .models import Direction
@@ -137,10 +137,15 @@ def kiosk_pin(request):
             raise Http404("Your account is not linked to an employee record.")
         return render(request, "timeclock/kiosk_pin.html", {"employee": None})
     form = KioskPinForm(request.POST or None, user=request.user)
-    if form.is_valid():
+    if form.is_bound and lockout.password_locked(request.user.pk):
+        form = KioskPinForm(user=request.user)
+        messages.error(request, "Too many wrong passwords: try again in 15 minutes.")
+    elif form.is_valid():
         services.kiosk_pin_set(employee=employee, pin=form.cleaned_data["pin"])
         messages.success(request, "Your kiosk PIN is set: use it with your employee code.")
         return redirect("people:my_attendance")
+    elif form.has_error("password", "password"):
+        lockout.note_wrong_password(request.user.pk)
     context = {"form": form, "employee": employee}
-    status = 400 if form.is_bound else 200
+    status = 400 if request.method == "POST" else 200
     return render(request, "timeclock/kiosk_pin.html", context, status=status)

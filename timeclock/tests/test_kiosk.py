@@ -338,6 +338,17 @@ class TestKioskPin:
         assertContains(response, "That is not your password.", status_code=400)
         assert not KioskPin.objects.exists()
 
+    def test_five_wrong_passwords_lock_the_page(self, client, me, monkeypatch):
+        for _ in range(lockout.CODE_FAILURES):
+            self.post(client, password="nope")
+        response = self.post(client)  # the right one, too late
+        assertContains(response, "Too many wrong passwords", status_code=400)
+        assert not KioskPin.objects.exists()
+        later = lockout._now() + lockout.LOCK + 1
+        monkeypatch.setattr(lockout, "_now", lambda: later)
+        assertRedirects(self.post(client), "/me/", fetch_redirect_response=False)
+        assert KioskPin.objects.exists()
+
     @pytest.mark.parametrize(
         ("pin", "message"),
         [

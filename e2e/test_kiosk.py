@@ -65,5 +65,6 @@ def test_clock_in_at_the_kiosk_on_a_tablet(new_page, make_user, staff):
     assert (punch.employee, punch.source) == (ada, "kiosk")
 
     # A few seconds later the result is gone: the form waits for the next person.
+    assert serious_violations(tablet) == []
     expect(result).to_be_hidden(timeout=9_000)
     expect(tablet.get_by_label("Employee code")).to_be_visible()

@@ -144,7 +144,7 @@ def matrix_world(db, django_user_model):
     """For the permission matrices: two departments, one employee, record and import upload in
     each, a holiday, and a user of each role; "limited" may see only the first department;
     "employee" and "team_lead" are employees, and the first department's employee reports
-    to team_lead."""
+    to team_lead; "kiosk" is an office kiosk's account."""
     import datetime
 
     from django.contrib.auth.models import Group
@@ -189,6 +189,10 @@ def matrix_world(db, django_user_model):
         user.groups.add(Group.objects.get(name=role))
         users[key] = user
     DepartmentScope.objects.create(user=users["limited"]).departments.add(inside)
+    # An office kiosk's account (not in the matrices' USERS: its own test, as it is sent to
+    # the kiosk from every other page).
+    users["kiosk"] = django_user_model.objects.create_user("kiosk", password="x-Pass-1234")
+    users["kiosk"].groups.add(Group.objects.get(name=roles.KIOSK))
     # Two employees' accounts (role Employee): one with nobody reporting to them, one to
     # whom the employee of the objects in the first department reports.
     for key, code in (("employee", "E-SELF"), ("team_lead", "E-LEAD")):

@@ -7,12 +7,16 @@ HR admins, attendance managers and viewers work on the organisation (or on the
 departments they are limited to). An Employee sees only their own team: themselves,
 and if people report to them (which makes them a Manager), everyone below them in the
 reporting lines. Manager is not a group: it follows the reporting lines (people.access).
+A Kiosk account is the office's shared device where employees clock in with their code
+and PIN: it may use the kiosk page and nothing else (accounts.middleware.KioskMiddleware),
+and sees nobody's records.
 """
 
 HR_ADMIN = "HR admin"
 ATTENDANCE_MANAGER = "Attendance manager"
 VIEWER = "Viewer"
 EMPLOYEE = "Employee"
+KIOSK = "Kiosk"
 # The roles that see beyond their own team. A user with one of them and Employee too
 # (an HR admin who has an account as an employee) sees what the wider role sees.
 ORGANISATION_ROLES = (HR_ADMIN, ATTENDANCE_MANAGER, VIEWER)
@@ -43,6 +47,9 @@ ROLES = {
         ),
         "timeclock.view_punch",
         "timeclock.import_punch",
+        # Removing an employee's kiosk PIN (they set their own; nobody reads it).
+        "timeclock.view_kioskpin",
+        "timeclock.delete_kioskpin",
         "employees.export_employee",
         "attendance.export_attendancerecord",
         "employees.import_employee",
@@ -68,12 +75,18 @@ ROLES = {
         "attendance.view_attendancerecord",
         "attendance.view_holiday",
     ],
+    KIOSK: ["timeclock.use_kiosk"],
 }
 
 
 def sees_own_team_only(roles: set[str]) -> bool:
     """Whether a user holding these roles (group names) sees only their own team."""
     return EMPLOYEE in roles and not roles.intersection(ORGANISATION_ROLES)
+
+
+def is_kiosk_only(roles: set[str]) -> bool:
+    """Whether a user holding these roles (group names) is a kiosk and nothing else."""
+    return KIOSK in roles and not roles - {KIOSK}
 
 
 def sync_roles(apps) -> None:

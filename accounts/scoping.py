@@ -21,6 +21,9 @@ class Scope:
     # filled in by the layer that knows the reporting lines (people.middleware). Until it
     # is, the scope holds no one.
     own_team_only: bool = False
+    # The user is an office kiosk (accounts.roles.KIOSK) and nothing else: it sees nobody
+    # (`employee_ids` is empty), and `department_ids` are those whose employees it clocks in.
+    kiosk_only: bool = False
 
     @property
     def is_limited(self) -> bool:
@@ -85,12 +88,13 @@ CANNOT_ADD_DEPARTMENTS = (
 
 def scope_for(user) -> Scope:
     """What `user` may see: the departments of their department limit, if they have one;
-    and only their own team if their only role is Employee (see accounts.roles)."""
+    only their own team if their only role is Employee; nobody if they are a kiosk (see
+    accounts.roles)."""
     if not user.is_authenticated or user.is_superuser:
         return EVERYTHING
     from django.contrib.auth import get_user_model
 
-    from .roles import sees_own_team_only
+    from .roles import is_kiosk_only, sees_own_team_only
 
     # One query: the user's department limit (none: no limit; a limit with no
     # departments gives a row with None) and their roles.
@@ -102,6 +106,12 @@ def scope_for(user) -> Scope:
         if department_id is not None:
             department_ids.add(department_id)
         roles.add(role)
+    if is_kiosk_only(roles):
+        return Scope(
+            department_ids=frozenset(department_ids) if limited else None,
+            employee_ids=frozenset(),
+            kiosk_only=True,
+        )
     own_team_only = sees_own_team_only(roles)
     if not limited and not own_team_only:
         return EVERYTHING

@@ -1,4 +1,5 @@
-"""Two-factor sign-in: turning it on and off, recovery codes, and checking a code.
+"""Two-factor sign-in: turning it on and off, recovery codes, and checking a code; and
+the accounts of office kiosks.
 
 django-otp keeps the devices: a TOTP device (the authenticator app's secret) and a static
 device holding the unused recovery codes. Each wrong code makes its device wait longer
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp.oath import TOTP
@@ -22,6 +24,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from core.audit import log_event
 
 from . import selectors
+from .models import DepartmentScope
+from .roles import KIOSK
 
 RECOVERY_CODE_COUNT = 10
 APP_NAME = "Authenticator app"
@@ -175,3 +179,20 @@ def _new_recovery_codes(user) -> list[str]:
         codes.add(StaticToken.random_token())
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return sorted(codes)
+
+
+@transaction.atomic
+def kiosk_account_create(*, username: str, password: str, department_ids=None):
+    """Create the account of an office kiosk (role Kiosk, nothing else: roles.KIOSK),
+    taking only the employees of `department_ids` if given (a department limit)."""
+    User = get_user_model()
+    username = username.strip()
+    if not username:
+        raise ValidationError("Give the kiosk account a user name.", code="username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(f"There is an account “{username}” already.", code="taken")
+    user = User.objects.create_user(username=username, password=password)
+    user.groups.add(Group.objects.get(name=KIOSK))
+    if department_ids is not None:
+        DepartmentScope.objects.create(user=user).departments.set(department_ids)
+    return user

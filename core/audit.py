@@ -25,9 +25,15 @@ from .db import insert_many
 
 def audit(*models: type[Model]) -> None:
     """Keep the audit trail of these models' rows: what people change, not the timestamps
-    (created_at, updated_at) that every save touches."""
+    (created_at, updated_at) that every save touches, nor the row of another model that
+    points at one through a one-to-one field (not part of this row, and a query to read)."""
     for model in models:
-        auditlog.register(model, exclude_fields=["created_at", "updated_at"])
+        pointed_at_by = [
+            field.name
+            for field in model._meta.get_fields()
+            if field.one_to_one and field.auto_created and not field.concrete
+        ]
+        auditlog.register(model, exclude_fields=["created_at", "updated_at", *pointed_at_by])
 
 
 def snapshot(instance: Model) -> Model:

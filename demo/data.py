@@ -12,9 +12,12 @@ from django.utils import timezone
 from faker import Faker
 from psycopg.copy import QueuedLibpqWriter
 
+from accounts.services import kiosk_account_create
 from attendance.calendar import last_working_days
 from attendance.models import AttendanceRecord
 from employees.models import Department, Employee
+from timeclock.models import KioskPin
+from timeclock.services import kiosk_pin_set
 
 Status = AttendanceRecord.Status
 # How often each status turns up in demo attendance.
@@ -225,8 +228,9 @@ def _reporting_lines(people: list[Employee]) -> None:
 
 def demo_accounts(password: str) -> list[Employee]:
     """Accounts (role Employee, named by their email) for a manager of the demo data and
-    for one of their reports, so the demo shows what each sees. Made once; `password` is
-    set whenever it is not theirs yet. Returns them, manager first (none without data)."""
+    for one of their reports, so the demo shows what each sees, each with the kiosk PIN
+    DEMO_PIN. Made once; `password` is set whenever it is not theirs yet. Returns them,
+    manager first (none without data)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -247,7 +251,28 @@ def demo_accounts(password: str) -> list[Employee]:
         if not person.user.check_password(password):
             person.user.set_password(password)
             person.user.save(update_fields=["password"])
+        if not KioskPin.objects.filter(employee=person).exists():
+            kiosk_pin_set(employee=person, pin=DEMO_PIN)
     return [manager, report]
+
+
+# The demo's office kiosk, and the PIN there of the demo accounts' employees.
+DEMO_KIOSK = "kiosk"
+DEMO_PIN = "4826"
+
+
+def demo_kiosk(password: str):
+    """The demo's office kiosk account (role Kiosk), made once; `password` is set whenever
+    it is not its password yet."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=DEMO_KIOSK).first()
+    if user is None:
+        return kiosk_account_create(username=DEMO_KIOSK, password=password)
+    if not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
 
 
 def _create_demo_attendance(people, *, working, rng: random.Random, today) -> None:

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     # Two-factor sign-in: a user who owes a code (or must set it up) sees nothing else.
     "accounts.middleware.TwoFactorMiddleware",
     "people.access.TeamScopeMiddleware",  # an employee's scope: their own team
+    "timeclock.middleware.KioskMiddleware",  # an office kiosk's account sees only the kiosk
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RefuseNulMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -5,7 +5,14 @@ from django.contrib import admin
 
 from accounts.admin import ScopedAdmin
 
-from .models import DepartmentPattern, PatternAssignment, Punch, WorkPattern, WorkPatternDay
+from .models import (
+    DepartmentPattern,
+    KioskPin,
+    PatternAssignment,
+    Punch,
+    WorkPattern,
+    WorkPatternDay,
+)
 
 
 class WorkPatternDayInline(admin.TabularInline):
@@ -64,4 +71,23 @@ class PunchAdmin(ScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KioskPin)
+class KioskPinAdmin(ScopedAdmin):
+    """Who has a kiosk PIN, and since when; HR may remove one (the employee sets a new one
+    themselves). The PIN is never shown, not even hashed."""
+
+    department_path = "employee__department"
+    list_display = ["employee", "set_at"]
+    search_fields = ["employee__employee_id", "employee__full_name"]
+    list_select_related = ["employee"]
+    fields = ["employee", "set_at"]
+    readonly_fields = ["employee", "set_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

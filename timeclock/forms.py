@@ -3,7 +3,7 @@ from django.conf import settings
 
 from attendance.models import AttendanceRecord
 
-from .models import DayOutcome, Direction, Resolution, validate_time_zone
+from .models import DayOutcome, Direction, Resolution, validate_kiosk_pin, validate_time_zone
 from .services import Location
 
 
@@ -121,4 +121,90 @@ class ResolveForm(forms.Form):
             self.add_error("status", "Choose the day's status.")
         if action == Resolution.Action.CHECKOUT_ADDED and not data.get("checkout_at"):
             self.add_error("checkout_at", "Enter the time they left.")
+
+
+class KioskForm(forms.Form):
+    """The office kiosk: who (employee code and PIN), which way (the button pressed), and
+    the key that makes a second tap the same punch."""
+
+    code = forms.CharField(
+        label="Employee code",
+        max_length=50,
+        error_messages={"required": "Type your employee code."},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+    pin = forms.CharField(
+        label="PIN",
+        max_length=8,
+        strip=False,
+        error_messages={"required": "Type your PIN.", "max_length": "A PIN is 4 to 8 digits."},
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
+        ),
+    )
+    direction = ClockForm.base_fields["direction"]
+    key = ClockForm.base_fields["key"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def people_fields(self):
+        """The fields a person fills in (the buttons give the direction, the page the key)."""
+        return [self["code"], self["pin"]]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+
+class KioskPinForm(forms.Form):
+    """An employee's own kiosk PIN, set or changed after typing their account's password."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Type your password, to show it is you."},
+    )
+    pin = forms.CharField(
+        label="New PIN",
+        strip=False,
+        help_text="4 to 8 digits; not one digit repeated nor a run like 1234.",
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
+        ),
+        validators=[validate_kiosk_pin],
+        error_messages={"required": "Choose a PIN of 4 to 8 digits."},
+    )
+    pin_again = forms.CharField(
+        label="New PIN again",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*"}
+        ),
+        error_messages={"required": "Type the new PIN again."},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.", code="password")
+        return password
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pin") and data.get("pin_again") and data["pin"] != data["pin_again"]:
+            self.add_error("pin_again", "The two PINs differ: type the same PIN twice.")
         return data

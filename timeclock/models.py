@@ -7,6 +7,7 @@ double tap on the web is one punch too: both taps carry the same form key.
 """
 
 import functools
+import itertools
 import operator
 import zoneinfo
 
@@ -79,7 +80,10 @@ class Punch(AppendOnly):
 
     class Meta:
         verbose_name_plural = "punches"
-        permissions = [("import_punch", "Can import punches from attendance devices")]
+        permissions = [
+            ("import_punch", "Can import punches from attendance devices"),
+            ("use_kiosk", "Can be the office kiosk where employees clock in with a PIN"),
+        ]
         ordering = ["employee", "at"]
         constraints = [
             # Also the index for "one employee's punches over a period".
@@ -105,6 +109,38 @@ class Punch(AppendOnly):
 
     def __str__(self):
         return f"{self.employee} {self.get_direction_display().lower()} at {format_moment(self.at)}"
+
+
+# A kiosk PIN: 4 to 8 digits, none of the ones tried first (1111, 1234, 9876).
+KIOSK_PIN_LENGTHS = range(4, 9)
+
+
+def validate_kiosk_pin(value: str) -> None:
+    """4 to 8 digits, not all the same and not a run (1234, 98765): the ones tried first."""
+    if not (value.isascii() and value.isdigit() and len(value) in KIOSK_PIN_LENGTHS):
+        raise ValidationError("A PIN is 4 to 8 digits.", code="pin_format")
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(value)}
+    if steps in ({0}, {1}, {-1}):
+        raise ValidationError(
+            "That PIN is too easy to guess (one digit repeated, or a run like 1234); "
+            "choose another.",
+            code="pin_trivial",
+        )
+
+
+class KioskPin(models.Model):
+    """The PIN an employee types at the office kiosk after their code, kept hashed the way
+    passwords are (never the PIN itself)."""
+
+    employee = models.OneToOneField(Employee, on_delete=models.CASCADE, related_name="kiosk_pin")
+    pin = models.CharField(max_length=128)
+    set_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "kiosk PIN"
+
+    def __str__(self):
+        return f"Kiosk PIN of {self.employee}"
 
 
 class PunchVoid(AppendOnly):

@@ -1,5 +1,5 @@
-"""Writing the punch log (clocking in and out, voiding a mistaken punch), and keeping
-the days' results derived from it."""
+"""Writing the punch log (clocking in and out, at a browser or at the office kiosk;
+voiding a mistaken punch), kiosk PINs, and keeping the days' results derived from it."""
 
 import datetime
 import functools
@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from auditlog.context import disable_auditlog
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, When
@@ -22,6 +23,7 @@ from core.db import one_writer_at_a_time
 from core.formats import format_moment
 from employees.models import Employee
 
+from . import lockout
 from .derivation import (
     IN_PROGRESS,
     recorded_status,
@@ -30,10 +32,12 @@ from .models import (
     ANY_EXCEPTION,
     DayOutcome,
     Direction,
+    KioskPin,
     Punch,
     PunchVoid,
     Resolution,
     Source,
+    validate_kiosk_pin,
 )
 from .selectors import clock_state, days_results
 
@@ -120,6 +124,82 @@ def clock_punch(
         except IntegrityError:  # the same key, written by another request meanwhile
             return Punch.objects.get(request_key=request_key), False
     return punch, True
+
+
+def kiosk_pin_set(*, employee: Employee, pin: str) -> KioskPin:
+    """Set (or change) the PIN `employee` types at the office kiosk; only its hash is kept."""
+    validate_kiosk_pin(pin)
+    kiosk_pin, _ = KioskPin.objects.update_or_create(
+        employee=employee, defaults={"pin": make_password(pin), "set_at": timezone.now()}
+    )
+    return kiosk_pin
+
+
+# The same answer for a code that is nobody's (or not this kiosk's departments'), for
+# someone without a PIN and for a wrong PIN: the kiosk tells nobody which codes exist.
+NOT_RECOGNISED = "Code or PIN not recognised."
+CODE_LOCKED = "Too many tries with this code: try again in 15 minutes, or ask HR to help."
+KIOSK_PAUSED = (
+    "Too many codes or PINs not recognised here: the kiosk is paused for 15 minutes. "
+    "Ask HR to help."
+)
+
+
+def kiosk_punch(
+    *,
+    kiosk,
+    code: str,
+    pin: str,
+    direction: str,
+    request_key: uuid.UUID,
+    ip: str | None,
+    department_ids: frozenset[int] | None = None,
+) -> Punch:
+    """Clock in or out the employee whose `code` and `pin` were typed at the office kiosk
+    (the user `kiosk`; limited to the employees of `department_ids`, if given). Refused,
+    saying why, as `clock_punch` refuses; and for a code or PIN not recognised, a code
+    tried too often (lockout.CODE_FAILURES) or a kiosk where too many tries failed
+    (lockout.KIOSK_FAILURES), without telling which codes exist."""
+    if not from_allowed_network(ip):  # before the PIN is checked: nothing to learn outside
+        raise ValidationError(
+            f"Clock in and out from the office's network: this device's address ({ip}) is "
+            "not one of its.",
+            code="network",
+        )
+    if lockout.kiosk_paused(kiosk.pk):
+        raise ValidationError(KIOSK_PAUSED, code="paused")
+    if lockout.code_locked(code):
+        raise ValidationError(CODE_LOCKED, code="locked")
+    people = Employee.objects.filter(employee_id=code).select_related("kiosk_pin")
+    if department_ids is not None:
+        people = people.filter(department__in=department_ids)
+    employee = people.first()
+    hashed = getattr(employee, "kiosk_pin", None)
+    if hashed is None:
+        make_password(pin)  # as long as checking a PIN takes: the time says nothing either
+        recognised = False
+    else:
+        recognised = check_password(pin, hashed.pin)
+    if not recognised:
+        lockout.note_failure(code=code, kiosk_id=kiosk.pk)
+        raise ValidationError(NOT_RECOGNISED, code="not_recognised")
+    lockout.note_success(code=code)
+    # A form sent again after someone else (or the other button) used it: not their punch.
+    used = Punch.objects.filter(request_key=request_key).values_list("employee", "direction")
+    used = used.first()
+    if used is not None and used != (employee.pk, direction):
+        raise ValidationError(
+            "This form was sent already: type your code and PIN again.", code="stale"
+        )
+    punch, _ = clock_punch(
+        employee=employee,
+        direction=direction,
+        by=kiosk,
+        request_key=request_key,
+        source=Source.KIOSK,
+        ip=ip,
+    )
+    return punch
 
 
 def punch_void(*, punch: Punch, reason: str, by) -> PunchVoid:

@@ -1,6 +1,8 @@
-"""The clock button of the signed-in employee, and HR's import of devices' punch logs."""
+"""The clock button of the signed-in employee, the office kiosk (and each employee's PIN
+for it), and HR's import of devices' punch logs."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,10 +10,11 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.formats import format_day, format_moment
+from core.formats import format_clock, format_day, format_moment
 from core.forms import add_service_errors
 from core.htmx import render_page
 from core.pagination import filtered_page
@@ -20,9 +23,9 @@ from core.spreadsheets import FileRefused, Limits
 from employees.models import Employee
 from jobs import services as jobs
 
-from . import selectors, services
+from . import lockout, selectors, services
 from .filters import STATES, ExceptionFilter
-from .forms import ClockForm, PunchImportForm, ResolveForm
+from .forms import ClockForm, KioskForm, KioskPinForm, PunchImportForm, ResolveForm
 from .models import DayOutcome, Direction, Resolution
 from .tasks import IMPORT_PUNCHES
 
@@ -148,3 +151,56 @@ def resolve(request, employee_id, day):
         messages.error(request, "Someone else resolved this day already.")
         status = 409
     return render(request, "timeclock/resolve.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@permission_required("timeclock.use_kiosk", raise_exception=True)
+def kiosk(request):
+    """The office kiosk, for a shared tablet signed in as a kiosk account: an employee
+    types their code and PIN and presses Clock in or Clock out. Each outcome is shown for
+    a few seconds on a new, blank form (post/redirect/get)."""
+    form = KioskForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            punch = services.kiosk_punch(
+                kiosk=request.user,
+                code=data["code"],
+                pin=data["pin"],
+                direction=data["direction"],
+                request_key=data["key"],
+                ip=client_ip(request),
+                department_ids=request.scope.department_ids,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            what = "in" if punch.direction == Direction.IN else "out"
+            when = format_clock(timezone.localtime(punch.at))
+            messages.success(request, f"Clocked {what} at {when} — {punch.employee.full_name}")
+        return redirect("timeclock:kiosk")
+    context = {"form": form, "key": uuid.uuid4()}
+    return render(request, "timeclock/kiosk.html", context, status=400 if form.is_bound else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def kiosk_pin(request):
+    """The signed-in employee sets or changes their kiosk PIN, with their password."""
+    employee = Employee.objects.filter(user=request.user).first()
+    if employee is None:
+        if request.method == "POST":
+            raise Http404("Your account is not linked to an employee record.")
+        return render(request, "timeclock/kiosk_pin.html", {"employee": None})
+    form = KioskPinForm(request.POST or None, user=request.user)
+    if form.is_bound and lockout.password_locked(request.user.pk):
+        form = KioskPinForm(user=request.user)
+        messages.error(request, "Too many wrong passwords: try again in 15 minutes.")
+    elif form.is_valid():
+        services.kiosk_pin_set(employee=employee, pin=form.cleaned_data["pin"])
+        messages.success(request, "Your kiosk PIN is set: use it with your employee code.")
+        return redirect("people:my_attendance")
+    elif form.has_error("password", "password"):
+        lockout.note_wrong_password(request.user.pk)
+    context = {"form": form, "employee": employee}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "timeclock/kiosk_pin.html", context, status=status)

@@ -156,3 +156,20 @@ class TestBootstrapDemo:
             assert f": {person.email}" in out
             assert person.user.check_password(password)
             assert person.user.groups.get().name == "Employee"
+
+    def test_the_office_kiosk_and_a_pin_to_try_it(self, tmp_path, capsys):
+        from django.contrib.auth.hashers import check_password
+
+        secret = tmp_path / "admin-password"
+        call_command("bootstrap_demo", credentials_file=str(secret))
+        out = capsys.readouterr().out
+        password = secret.read_text().strip()
+        kiosk = get_user_model().objects.get(username="kiosk")
+        assert kiosk.check_password(password)
+        assert [g.name for g in kiosk.groups.all()] == ["Kiosk"]
+        report = Employee.objects.filter(user__isnull=False, manager__user__isnull=False).get()
+        assert check_password("4826", report.kiosk_pin.pin)
+        assert "office kiosk: kiosk (at http://127.0.0.1:8000/kiosk/" in out
+        assert f"employee code {report.employee_id}, PIN 4826" in out
+        call_command("bootstrap_demo", credentials_file=str(secret))  # again: nothing new
+        assert get_user_model().objects.filter(username="kiosk").count() == 1

@@ -127,3 +127,11 @@ def test_limited_manager_cannot_reach_another_departments_records(matrix_world, 
     expected = "404" if inside == "ok" else inside
     url = url_for(name, world, which="out")
     assert outcome(call(world, "limited", method, url)) == expected, f"{method} {url}"
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(API_RULES))
+def test_a_kiosk_account_has_no_api(matrix_world, name, method):
+    """An office kiosk's account is refused every operation, with a token or its session."""
+    world = matrix_world
+    url = url_for(name, world)
+    assert outcome(call(world, "kiosk", method, url)) == "403", f"{method} {url}"

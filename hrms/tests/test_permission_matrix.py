@@ -6,6 +6,7 @@ The URLs come from the URLconf itself, so a new page without a rule here fails
   404    does not exist (for this user)      405  method not allowed
   ok     let through (a page, a form with errors, a redirect after a change)
   admin  redirected to the admin's sign-in (only staff use the admin)
+  kiosk  redirected to the office kiosk (a kiosk's account uses nothing else)
 """
 
 import pytest
@@ -56,6 +57,10 @@ RULES = {
     # The clock button: only an employee has a clock (the others are no employee here).
     "timeclock:clock": (NO_POST, "login 404 404 404 404 ok ok"),
     "timeclock:import_punches": (HR, HR),
+    # The office kiosk is only for kiosk accounts (see KIOSK_RULES); every employee sets
+    # their own PIN for it (the others are told they are no employee).
+    "timeclock:kiosk": ("login 403 403 403 403 403 403", "login 403 403 403 403 403 403"),
+    "timeclock:kiosk_pin": (READ, "login 404 404 404 404 ok ok"),
     # The time clock's exceptions: everyone who reads attendance, within their scope.
     "timeclock:exceptions": (READ, NO_POST),
     # Resolving one: those who may change attendance, within their scope.
@@ -114,6 +119,25 @@ ADMIN_RULES = {
     "admin:login": (ALL, ALL),
     # Signing out of the admin is harmless: it ends the session and goes back.
     "admin:logout": ("login ok ok ok ok ok ok", "login ok ok ok ok ok ok"),
+}
+
+
+# A kiosk's account (role Kiosk only): every page but the kiosk sends it there, the admin's
+# too; only the pages open to anyone and signing out are left as they are.
+KIOSK_RULES = {
+    "timeclock:kiosk": ("ok", "ok"),
+    "login": ("ok", "ok"),
+    "logout": ("405", "login"),
+    "password_reset": ("ok", "ok"),
+    "password_reset_done": ("ok", "405"),
+    "password_reset_confirm": ("ok", "ok"),
+    "password_reset_complete": ("ok", "405"),
+    "people:accept": ("ok", "ok"),
+    "oidc:authenticate": ("404", "404"),
+    "oidc:callback": ("404", "404"),
+    "healthz": ("ok", "405"),
+    "readyz": ("ok", "405"),
+    "metrics": ("ok", "405"),
 }
 
 
@@ -182,6 +206,8 @@ def outcome(response, anonymous=False) -> str:
             return "login" if anonymous else "admin"
         if location.startswith("/login/"):
             return "login"
+        if location == "/kiosk/":
+            return "kiosk"
         return "ok"
     if response.status_code in (403, 404, 405):
         return str(response.status_code)
@@ -212,6 +238,16 @@ def test_matrix(client, matrix_world, name, method, user_key):
     assert outcome(response, anonymous=user_key == "anonymous") == expected, (
         f"{method} {url} as {user_key}"
     )
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("name", APP_URLS + ADMIN_URLS)
+def test_a_kiosk_account_has_the_kiosk_only(client, matrix_world, name, method):
+    world = matrix_world
+    url = reverse(name, kwargs=kwargs_for(name, ROUTES[name], world))
+    expected = KIOSK_RULES.get(name, ("kiosk", "kiosk"))[0 if method == "GET" else 1]
+    response = request(client, world, "kiosk", method, url)
+    assert outcome(response) == expected, f"{method} {url} as kiosk"
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from demo.data import create_demo_data, demo_accounts
+from demo.data import DEMO_PIN, create_demo_data, demo_accounts, demo_kiosk
 from employees.models import Employee
 
 USERNAME = "admin"
@@ -48,6 +48,11 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  Or, with the same password, as a manager: {manager.user.get_username()}\n"
                     f"  or as an employee who reports to them: {report.user.get_username()}\n"
+                )
+                kiosk, at = demo_kiosk(password), url.rstrip("/") + "/kiosk/"
+                self.stdout.write(
+                    f"  or as the office kiosk: {kiosk.get_username()} (at {at}, "
+                    f"employee code {report.employee_id}, PIN {DEMO_PIN})\n"
                 )
 
     def _password(self, path: Path) -> str:

@@ -36,6 +36,7 @@ from attendance.models import AttendanceRecord, Holiday
 from demo.data import create_demo_data
 from employees.models import Department, Employee
 from imports.models import ImportBatch
+from timeclock.models import DayOutcome
 
 from .helpers import log_in
 
@@ -80,6 +81,10 @@ def samples(world: dict) -> dict[str, dict]:
         "jobs:cancel": {"pk": world["job"]},
         "jobs:download": {"pk": world["job"]},
         "tokens:revoke": {"pk": world["token"].pk},
+        "timeclock:resolve": {
+            "employee_id": world["exception"].employee_id,
+            "day": world["exception"].date.isoformat(),
+        },
         "people:invite": code,
         "people:my_attendance_export": {"fmt": "csv"},
         # A link whose token no longer works: the page says so.
@@ -142,7 +147,7 @@ def world(hr_admin, live_server):
     an import waiting for confirmation and an API token."""
     hr_admin.is_staff = hr_admin.is_superuser = True  # as the demo's admin: sees the admin too
     hr_admin.save()
-    create_demo_data(employees=40, departments=5, days=35)
+    create_demo_data(employees=40, departments=5, days=35, punch_days=10)
     department = Department.objects.order_by("name").first()
     employee = Employee.objects.create(
         employee_id="ENG-LONG-0001",
@@ -153,7 +158,11 @@ def world(hr_admin, live_server):
         phone="+44 7700 900123",
         date_joined=datetime.date(2020, 1, 6),
     )
-    record = AttendanceRecord.objects.filter(employee__is_active=True).order_by("-date").first()
+    record = (
+        AttendanceRecord.objects.filter(employee__is_active=True, source="hand")
+        .order_by("-date")
+        .first()
+    )
     # The HR admin works here too: "My attendance" shows their own month.
     Employee.objects.filter(pk=record.employee_id).update(user=hr_admin)
     holiday = Holiday.objects.create(date=datetime.date(2026, 12, 25), name="Christmas Day")
@@ -177,6 +186,8 @@ def world(hr_admin, live_server):
         "batch": batch,
         "job": ImportBatch.objects.get(pk=batch).preview_job_id,
         "token": token,
+        # A day the time clock could not settle: a check-out that never came.
+        "exception": DayOutcome.objects.filter(status="missing_checkout").first(),
     }
 
 

@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
 
 from accounts.scoping import Scope
+from core.formats import format_weekday_short
 from employees.models import Department, Employee, employed_between
 from employees.selectors import department_list
 from employees.versions import EMPLOYEES_VERSION
@@ -122,6 +123,11 @@ class CalendarDay:
     @property
     def css_class(self) -> str:
         return calendar_class(self.kind)
+
+    @property
+    def spoken(self) -> str:
+        """What a screen reader says for the day: "Wed 2 Dec"."""
+        return format_weekday_short(self.date)
 
 
 def calendar_class(kind: str) -> str:

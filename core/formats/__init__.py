@@ -17,6 +17,11 @@ def format_weekday_day(value: datetime.date) -> str:
     return f"{dateformat.format(value, 'D')} {format_day(value)}"
 
 
+def format_weekday_short(value: datetime.date) -> str:
+    """Wed 2 Dec: a day of a month already named, as a calendar's cell says it aloud."""
+    return dateformat.format(value, f"D {formats.get_format('MONTH_DAY_FORMAT')}")
+
+
 def format_day_range(start: datetime.date, end: datetime.date) -> str:
     """2 Dec – 9 Dec 2026, or 30 Dec 2026 – 2 Jan 2027 across a year."""
     if start.year == end.year:

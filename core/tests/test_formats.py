@@ -8,7 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.template import Context, Template
 
-from core.formats import format_day, format_day_range, format_month, format_weekday_day
+from core.formats import (
+    format_day,
+    format_day_range,
+    format_month,
+    format_weekday_day,
+    format_weekday_short,
+)
 
 ROOT = Path(settings.BASE_DIR)
 # Formats a template may still name: the named formats, and machine formats (ISO values
@@ -25,6 +31,7 @@ def render(text: str, **context) -> str:
 def test_dates_read_the_same_everywhere():
     assert format_day(DAY) == "2 Dec 2026"
     assert format_weekday_day(DAY) == "Wed 2 Dec 2026"
+    assert format_weekday_short(DAY) == "Wed 2 Dec"  # a calendar's cell, read aloud
     assert format_month(DAY) == "December 2026"
     assert format_day_range(DAY, DAY.replace(day=9)) == "2 Dec – 9 Dec 2026"
     assert format_day_range(DAY, datetime.date(2027, 1, 4)) == "2 Dec 2026 – 4 Jan 2027"

@@ -191,7 +191,10 @@ def measure_punch_import(env: dict, work_dir: Path, user, punches: int) -> dict:
     first, again = result["import"], result["again"]
     result["as_expected"] = (
         first["state"] == "succeeded"
-        and first["counts"].get("added") == expected["added"]
+        # Every good punch kept: added, or in the log already (the seed's own punches of
+        # the last days may share a second with one of the file's).
+        and first["counts"].get("added", 0) + first["counts"].get("already_in_the_log", 0)
+        == expected["added"]
         and first["refused"] == expected["refused"]
         and first["warned"] == expected["warned"]
         and again["counts"].get("added") == 0

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.formats import format_clock, format_day, format_moment
 from core.forms import add_service_errors
-from core.htmx import render_page
+from core.htmx import render_page, safe_next
 from core.pagination import filtered_page
 from core.security import client_ip
 from core.spreadsheets import FileRefused, Limits
@@ -138,13 +139,14 @@ def resolve(request, employee_id, day):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Resolved {employee.full_name}'s {format_day(day)}.")
-            return redirect("timeclock:exceptions")
+            return redirect(safe_next(request, reverse("timeclock:exceptions")))
     context = {
         "employee": employee,
         "outcome": outcome,
         "punches": selectors.punches_on(employee, day),
         "resolution": resolution,
         "form": form,
+        "next": safe_next(request, reverse("timeclock:exceptions")),
     }
     status = 400 if form.is_bound and resolution is None else 200
     if form.is_bound and resolution is not None:

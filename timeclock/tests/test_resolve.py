@@ -142,3 +142,15 @@ def test_who_may_resolve(client, user_with, forgot, limited_hr):
     assert client.get(url(inside)).status_code == 404  # no result that day
     assert client.get(URL.format(ben.pk, "2026-13-45")).status_code == 404
     assert not Resolution.objects.exists()
+
+
+def test_back_to_the_inbox_as_it_was_filtered(client, hr, forgot):
+    inbox = "/attendance/exceptions/?kind=missing_checkout"
+    page = client.get(inbox)
+    assert "?next=/attendance/exceptions/%3Fkind%3Dmissing_checkout" in page.content.decode()
+    data = {"action": "accepted", "note": "Known", "next": inbox}
+    answer = client.post(url(forgot["BEN"]), data)
+    assert answer["Location"] == inbox
+    data = {"action": "accepted", "note": "Known", "next": "https://evil.example/"}
+    answer = client.post(url(forgot["ANN"]), data)
+    assert answer["Location"] == "/attendance/exceptions/"  # never off the site

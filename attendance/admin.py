@@ -48,6 +48,13 @@ class AttendanceRecordAdmin(ScopedAdmin):
             )
             obj.pk = created.pk
 
+    def has_delete_permission(self, request, obj=None):
+        # A day from the time clock would come back when derived again: edit it instead.
+        # (A bulk delete that includes one is refused whole, as Django refuses any.)
+        if obj is not None and obj.source == AttendanceRecord.Source.CLOCK:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_queryset(self, request, queryset):
         for record in queryset:
             services.attendance_delete(record=record)

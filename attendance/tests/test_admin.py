@@ -55,3 +55,19 @@ def test_admin_list_search_and_filters(admin_client, django_assert_max_num_queri
             "/admin/attendance/attendancerecord/", {"q": "EMP", "status__exact": "present"}
         )
     assert response.status_code == 200
+
+
+def test_a_day_from_the_time_clock_is_not_deleted_in_the_admin(admin_client):
+    """It would come back when the day is derived again: the admin offers no delete, and
+    refuses a bulk delete that includes one."""
+    clock = AttendanceRecordFactory(source="clock")
+    hand = AttendanceRecordFactory()
+    url = f"/admin/attendance/attendancerecord/{clock.pk}/delete/"
+    assert admin_client.get(url).status_code == 403
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    chosen = {"action": "delete_selected", "_selected_action": [clock.pk, hand.pk]}
+    page = admin_client.post("/admin/attendance/attendancerecord/", chosen)
+    assertContains(page, "permission to delete")
+    answer = admin_client.post("/admin/attendance/attendancerecord/", {**chosen, "post": "yes"})
+    assert answer.status_code == 403
+    assert AttendanceRecord.objects.filter(pk__in=[clock.pk, hand.pk]).count() == 2

@@ -75,11 +75,15 @@ def void_saved(sender, instance, created, raw=False, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=AttendanceRecord, dispatch_uid="derive-marked")
-def mark_changed(sender, instance, raw=False, **kwargs):
+def mark_changed(sender, instance, raw=False, origin=None, **kwargs):
     """HR marked a day (it is theirs now: no longer an exception) or took their mark away
-    (the punches decide it again)."""
-    if instance.source == AttendanceRecord.Source.HAND and not raw:
-        derive_later(instance.date, instance.date, [instance.employee_id])
+    (the punches decide it again). Not when the records go with their employee: nobody's
+    days are left to derive."""
+    if instance.source != AttendanceRecord.Source.HAND or raw:
+        return
+    if origin is not None and getattr(origin, "model", type(origin)) is not AttendanceRecord:
+        return
+    derive_later(instance.date, instance.date, [instance.employee_id])
 
 
 @receiver(marks_changed, dispatch_uid="derive-marked-in-bulk")

@@ -120,3 +120,27 @@ def test_a_roster_marked_by_hr_takes_its_days_out_of_the_inbox(
     for person in (cat, ben):
         kept = DayOutcome.objects.get(employee=person, date=day)
         assert (kept.marked_by_hand, kept.needs_attention) == (True, False)
+
+
+def test_deleting_an_employee_queues_no_derivation_for_their_records(
+    office,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    cat = office["CAT"]
+    with django_capture_on_commit_callbacks(execute=True):  # each its own change, done
+        for back in range(1, 4):
+            AttendanceRecord.objects.create(
+                employee=cat, date=yesterday() - datetime.timedelta(days=back), status="present"
+            )
+    with django_capture_on_commit_callbacks() as callbacks:
+        cat.delete()  # the records go with her
+    assert not [c for c in callbacks if hasattr(c, "derives")]
+    with django_capture_on_commit_callbacks(execute=True):
+        mark = AttendanceRecord.objects.create(
+            employee=office["BEN"], date=yesterday(), status="wfh"
+        )
+    with django_capture_on_commit_callbacks() as callbacks:
+        mark.delete()  # HR taking a mark away still does
+    assert [c.derives for c in callbacks if hasattr(c, "derives")] == [
+        (mark.date, mark.date, (str(office["BEN"].pk),))
+    ]

@@ -175,11 +175,6 @@ def days_results(
     return results
 
 
-def day_result(employee: Employee, day: datetime.date, *, now=None) -> Explained | None:
-    """`employee`'s result on `day` (`days_results` for one); None without a pattern."""
-    return days_results(day, employee_ids=[employee.pk], now=now).get(employee.pk)
-
-
 def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Explained | None]:
     """Where `employee` stands now and today's result so far: what the clock's panel
     shows on every page an employee lands on, so three queries in all. The same rules as

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from attendance.models import AttendanceRecord
 from attendance.selectors import figures_changed
+from attendance.services import attendance_mark, attendance_update
 from core.db import one_writer_at_a_time
 from core.formats import format_moment
 from employees.models import Employee
@@ -348,8 +349,6 @@ def exception_resolve(
     once. `checkout_at` adds the missing check-out as HR's punch (the log is never edited);
     `status` marks the day by hand through the attendance rules (HR's mark wins); excusing
     stops late arrival and early leaving counting; accepting leaves the day as it is."""
-    from attendance.services import attendance_mark, attendance_update
-
     note = note.strip()
     if not note:
         raise ValidationError({"note": "Say why: it is kept with the day."})

@@ -16,7 +16,7 @@ from timeclock.models import (
     WorkPatternDay,
     validate_time_zone,
 )
-from timeclock.selectors import day_result, in_force, pattern_of
+from timeclock.selectors import days_results, in_force, pattern_of
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,11 @@ class TestTheDatabaseRefuses:
         validate_time_zone("")
         with pytest.raises(ValidationError, match="not a time zone name"):
             validate_time_zone("Mars/Olympus")
+
+
+def day_result(employee, day, *, now=None):
+    """`employee`'s result on `day` (days_results for one); None without a pattern."""
+    return days_results(day, employee_ids=[employee.pk], now=now).get(employee.pk)
 
 
 UTC = zoneinfo.ZoneInfo("UTC")  # the organisation's, in tests
@@ -164,7 +169,6 @@ class TestTheDaysResult:
         return jane
 
     def test_from_the_punches_and_the_pattern(self, jane):
-        from timeclock.selectors import day_result
 
         self.clock(jane, 9, 12, "in")
         so_far = day_result(jane, self.DAY, now=self.at(11)).result
@@ -179,14 +183,12 @@ class TestTheDaysResult:
         )
 
     def test_a_voided_punch_does_not_count(self, jane):
-        from timeclock.selectors import day_result
         from timeclock.services import punch_void
 
         punch_void(punch=self.clock(jane, 9, 0, "in"), reason="Tapped for a colleague", by=None)
         assert day_result(jane, self.DAY, now=self.at(23)).result.status == "absent"
 
     def test_a_forgotten_check_out_is_an_exception_not_a_day_worked(self, jane):
-        from timeclock.selectors import day_result
 
         self.clock(jane, 9, 0, "in")
         result = day_result(jane, self.DAY, now=self.at(23)).result
@@ -194,7 +196,6 @@ class TestTheDaysResult:
 
     def test_a_holiday_from_the_calendar(self, jane):
         from attendance.models import Holiday
-        from timeclock.selectors import day_result
 
         Holiday.objects.create(date=self.DAY, name="Founders' Day")
         assert (
@@ -204,7 +205,6 @@ class TestTheDaysResult:
 
     def test_hrs_mark_wins_and_says_so(self, jane, django_user_model):
         from attendance.models import AttendanceRecord
-        from timeclock.selectors import day_result
 
         self.clock(jane, 9, 0, "in")
         hr = django_user_model.objects.create_user("hana")
@@ -215,7 +215,6 @@ class TestTheDaysResult:
         assert explained.result.reason == "Marked Work from home by hana: it wins over the punches."
 
     def test_nothing_to_derive_without_a_pattern(self):
-        from timeclock.selectors import day_result
 
         assert day_result(EmployeeFactory(), self.DAY, now=self.at(23)) is None
 
@@ -250,7 +249,7 @@ class TestTheClocksPanelAgrees:
     def test_case(self, case, django_user_model):
         from attendance.models import AttendanceRecord, Holiday
         from timeclock.models import Punch
-        from timeclock.selectors import day_result, punches_on, today_at_the_clock
+        from timeclock.selectors import punches_on, today_at_the_clock
         from timeclock.services import punch_void
 
         sales = DepartmentFactory()

@@ -42,6 +42,8 @@ ROLES = {
                 ("timeclock", "workpatternday"),
                 ("timeclock", "patternassignment"),
                 ("timeclock", "departmentpattern"),
+                ("leave", "leavetype"),
+                ("leave", "entitlement"),
             )
             for action in ("add", "change", "delete", "view")
         ),
@@ -59,6 +61,15 @@ ROLES = {
         "api.manage_apitoken",
         "jobs.view_job",
         "jobs.change_job",
+        # Requests: deciding any in their scope, at any stage; how each kind is routed.
+        "approvals.decide_request",
+        "approvals.view_request",
+        "approvals.view_route",
+        "approvals.change_route",
+        "leave.view_leave",
+        # Closing a month for payroll (and reopening it, with a reason), and its export.
+        "attendance.close_month",
+        "attendance.view_closedmonth",
     ],
     ATTENDANCE_MANAGER: [
         *READ,

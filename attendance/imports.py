@@ -5,6 +5,7 @@ The checks only read, outside any transaction; the writes happen in one transact
 the end, where the database's constraints catch anything that changed in between.
 """
 
+import datetime
 from collections.abc import Callable
 
 from django import forms
@@ -20,7 +21,7 @@ from core.spreadsheets import Column, ImportReport, Table
 from employees.models import Employee
 
 from . import services
-from .models import STATUS_CODES, AttendanceRecord, duplicate_message
+from .models import STATUS_CODES, AttendanceRecord, closures_between, duplicate_message
 from .services import STATUS_WORDS
 
 Status = AttendanceRecord.Status
@@ -61,6 +62,7 @@ def attendance_import(
         found = scope.limit(Employee.objects.filter(employee_id__in=some), "department")
         employees.update((e.employee_id, e) for e in found)
     date_field = forms.DateField()
+    closures = closures_between(datetime.date.min, datetime.date.max)
     parsed = []
     total = len(table.rows)
     for done, (number, data) in enumerate(table.rows, start=1):
@@ -91,7 +93,7 @@ def attendance_import(
             report.error(number, "Note", f"Keep the note to 200 characters (it has {len(note)}).")
             continue
         try:
-            services.attendance_check(employee=employee, day=day)
+            services.attendance_check(employee=employee, day=day, closures=closures)
         except ValidationError as error:
             report.error(number, "Date", " ".join(error.messages))
             continue

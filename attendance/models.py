@@ -1,10 +1,13 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from core.formats import format_day
+from core.formats import format_day, format_month
 from employees.models import Employee
 
 
@@ -18,11 +21,13 @@ class Status(models.TextChoices):
 
 class Source(models.TextChoices):
     """Where a day's status came from. HR's mark wins: the time clock's derivation
-    (timeclock.services.days_derive) writes only days HR has not marked, and any change by
-    HR makes the day theirs."""
+    (timeclock.services.days_derive) writes only days HR has not marked and nobody is on
+    approved leave, and any change by HR makes the day theirs. Approved leave
+    (leave.services) writes its days as "leave", over the clock's and HR's."""
 
     HAND = "hand", "Marked by HR"
     CLOCK = "clock", "From the time clock"
+    LEAVE = "leave", "Approved leave"
 
 
 # The one-letter code of each status: the roster's keys and the register's cells.
@@ -147,3 +152,98 @@ class Holiday(models.Model):
                     f"{format_day(self.date)} is already a holiday: {existing.name}.", code="unique"
                 )
         return super().unique_error_message(model_class, unique_check)
+
+
+class ClosedMonth(models.Model):
+    """A month closed for payroll, for the whole organisation (no department) or one
+    department: no punch, mark, correction or leave may change a day in it until it is
+    reopened. Reopening keeps the row, with who reopened it and why, so the history of
+    closing and reopening stays; closing again adds a new row."""
+
+    month = models.DateField(help_text="The month's first day.")
+    department = models.ForeignKey(
+        "employees.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: the whole organisation.",
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(auto_now_add=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-month", "-closed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "department"],
+                condition=Q(reopened_at__isnull=True, department__isnull=False),
+                name="closed_month_once_per_department",
+                violation_error_message="That month is already closed for that department.",
+            ),
+            models.UniqueConstraint(
+                fields=["month"],
+                condition=Q(reopened_at__isnull=True, department__isnull=True),
+                name="closed_month_once_for_everyone",
+                violation_error_message="That month is already closed for the organisation.",
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="closed_month_reopened_with_reason",
+                violation_error_message="Say why the month is reopened.",
+            ),
+        ]
+        permissions = [("close_month", "Can close and reopen a month for payroll")]
+
+    def __str__(self):
+        whom = self.department.name if self.department_id else "the organisation"
+        return f"{format_month(self.month)} for {whom}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.reopened_at is None
+
+
+@dataclass(frozen=True)
+class Closures:
+    """The months closed between two dates, loaded once (`closures_between`): which days
+    no write may change."""
+
+    closed: dict  # {(month's first day, department id or None): ClosedMonth}
+
+    def closing(self, department_id, day: datetime.date) -> "ClosedMonth | None":
+        """The closure that keeps `day` from changing for an employee of `department_id`."""
+        month = day.replace(day=1)
+        return self.closed.get((month, None)) or self.closed.get((month, department_id))
+
+    def check(self, employee, day: datetime.date) -> None:
+        """ValidationError (code "closed_month") if `day` is closed for `employee`."""
+        closure = self.closing(employee.department_id, day)
+        if closure is not None:
+            raise ValidationError(closed_message(closure, day), code="closed_month")
+
+    def __bool__(self) -> bool:
+        return bool(self.closed)
+
+
+def closures_between(start: datetime.date, end: datetime.date) -> Closures:
+    """The months closed (and not reopened) between `start` and `end`. One query."""
+    rows = ClosedMonth.objects.filter(
+        reopened_at__isnull=True, month__gte=start.replace(day=1), month__lte=end
+    ).select_related("department")
+    return Closures({(row.month, row.department_id): row for row in rows})
+
+
+def closed_message(closure: ClosedMonth, day: datetime.date) -> str:
+    whom = f" for {closure.department.name}" if closure.department_id else ""
+    return (
+        f"{format_month(closure.month)} is closed for payroll{whom}, so {format_day(day)} "
+        "cannot change. HR can reopen the month, with a reason, to change it."
+    )

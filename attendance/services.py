@@ -17,8 +17,15 @@ from core.db import delete_once, save_validated, update_many
 from core.formats import format_day
 from employees.models import Employee
 
-from .calendar import HOLIDAY, WEEKLY_OFF, Calendar
-from .models import STATUS_CODES, AttendanceRecord, Holiday
+from .calendar import HOLIDAY, WEEKLY_OFF, Calendar, days
+from .models import (
+    STATUS_CODES,
+    AttendanceRecord,
+    Closures,
+    Holiday,
+    closed_message,
+    closures_between,
+)
 from .selectors import figures_changed
 from .signals import marks_changed
 
@@ -36,8 +43,11 @@ def check_not_future(day: datetime.date) -> None:
         )
 
 
-def attendance_check(*, employee: Employee, day: datetime.date) -> None:
-    """Refuse a day that `employee` cannot have attendance for, saying why and what to do."""
+def attendance_check(
+    *, employee: Employee, day: datetime.date, closures: Closures | None = None
+) -> None:
+    """Refuse a day that `employee` cannot have attendance for, saying why and what to do.
+    `closures`: the closed months, when the caller checks many days (else one query)."""
     check_not_future(day)
     if day < employee.date_joined:
         raise ValidationError(
@@ -57,6 +67,7 @@ def attendance_check(*, employee: Employee, day: datetime.date) -> None:
             "reactivate them, before marking attendance.",
             code="inactive",
         )
+    (closures if closures is not None else closures_between(day, day)).check(employee, day)
 
 
 def attendance_mark(
@@ -111,6 +122,7 @@ def attendance_delete(*, record: AttendanceRecord) -> None:
             "it under Exceptions.",
             code="from_clock",
         )
+    closures_between(record.date, record.date).check(record.employee, record.date)
     delete_once(record)
 
 
@@ -155,10 +167,11 @@ def roster_save(*, day: datetime.date, entries: list[RosterEntry], by=None) -> R
     errors: dict[str, list[str]] = {}
     to_create, to_update = [], []
     now = timezone.now()
+    closures = closures_between(day, day)
     for entry in changed:
         employee = entry.employee
         try:
-            attendance_check(employee=employee, day=day)
+            attendance_check(employee=employee, day=day, closures=closures)
             if entry.status not in Status.values:
                 raise ValidationError("Choose one of the statuses.", code="invalid_status")
         except ValidationError as error:
@@ -216,8 +229,17 @@ def _created_meanwhile(day: datetime.date, records: list[AttendanceRecord]) -> d
     }
 
 
+def holiday_check(day: datetime.date) -> None:
+    """A holiday changes everyone's day: not in a month closed for anyone."""
+    closures = closures_between(day, day)
+    if closures:
+        closure = next(iter(closures.closed.values()))
+        raise ValidationError(closed_message(closure, day), code="closed_month")
+
+
 @transaction.atomic
 def holiday_create(*, day: datetime.date, name: str) -> Holiday:
+    holiday_check(day)
     holiday = Holiday(date=day, name=name)
     save_validated(holiday)
     return holiday
@@ -225,6 +247,8 @@ def holiday_create(*, day: datetime.date, name: str) -> Holiday:
 
 @transaction.atomic
 def holiday_update(*, holiday: Holiday, day: datetime.date, name: str) -> Holiday:
+    holiday_check(holiday.date)
+    holiday_check(day)
     holiday.date, holiday.name = day, name
     save_validated(holiday)
     return holiday
@@ -232,6 +256,7 @@ def holiday_update(*, holiday: Holiday, day: datetime.date, name: str) -> Holida
 
 @transaction.atomic
 def holiday_delete(*, holiday: Holiday) -> None:
+    holiday_check(holiday.date)
     holiday.delete()
 
 
@@ -271,11 +296,14 @@ def attendance_mark_range(
         )
     if status not in Status.values:
         raise ValidationError({"status": "Choose one of the statuses."})
+    closures = closures_between(start, end)
     for day, field in ((start, "start"), (end, "end")):
         try:
-            attendance_check(employee=employee, day=day)
+            attendance_check(employee=employee, day=day, closures=closures)
         except ValidationError as error:
             raise ValidationError({field: error.messages}) from None
+    for day in days(start, end):
+        closures.check(employee, day)  # a month closed in the middle of the range
 
     calendar = Calendar.between(start, end)
     existing = {
@@ -381,3 +409,95 @@ def attendance_mark_day(
         if not (only_unmarked and employee.status)
     ]
     return roster_save(day=day, entries=entries, by=by)
+
+
+@dataclass(frozen=True)
+class LeaveDay:
+    """A day of approved leave, as attendance records it."""
+
+    employee: Employee
+    day: datetime.date
+    status: str  # Status.ON_LEAVE, or Status.HALF_DAY for half a day's leave
+    note: str
+
+
+@transaction.atomic
+def attendance_leave_apply(*, days: list[LeaveDay], by=None) -> int:
+    """Write approved leave's days as attendance (source "leave"), over what the day said
+    before (the time clock's result, or HR's mark): the leave is the later decision. The
+    time clock's derivation leaves these days alone; HR may still mark one by hand, which
+    then wins. Audited; a fixed number of queries whatever the number of days. Returns
+    how many days changed."""
+    if not days:
+        return 0
+    closures = closures_between(min(d.day for d in days), max(d.day for d in days))
+    for leave_day in days:
+        closures.check(leave_day.employee, leave_day.day)
+    wanted = {(d.employee.pk, d.day): d for d in days}
+    existing = {
+        (record.employee_id, record.date): record
+        for record in AttendanceRecord.objects.select_for_update().filter(
+            employee__in={d.employee.pk for d in days},
+            date__range=(min(d.day for d in days), max(d.day for d in days)),
+        )
+        if (record.employee_id, record.date) in wanted
+    }
+    to_create, to_update = [], []
+    now = timezone.now()
+    for key, leave_day in wanted.items():
+        record = existing.get(key)
+        note = leave_day.note[:200]
+        if record is None:
+            to_create.append(
+                AttendanceRecord(
+                    employee=leave_day.employee,
+                    date=leave_day.day,
+                    status=leave_day.status,
+                    note=note,
+                    source=Source.LEAVE,
+                    marked_by=by,
+                )
+            )
+            continue
+        record.employee = leave_day.employee  # loaded: no query to describe the change
+        if (record.status, record.note, record.source) == (leave_day.status, note, Source.LEAVE):
+            continue
+        before = snapshot(record)
+        record.status, record.note, record.source = leave_day.status, note, Source.LEAVE
+        record.marked_by, record.updated_at = by, now
+        to_update.append((before, record))
+    AttendanceRecord.objects.bulk_create(to_create, batch_size=1000)
+    update_many(
+        [record for _, record in to_update], ["status", "note", "source", "marked_by", "updated_at"]
+    )
+    log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
+    changed = [*to_create, *(record for _, record in to_update)]
+    figures_changed([record.date for record in changed])
+    marks_changed.send(AttendanceRecord, records=changed)
+    return len(changed)
+
+
+@transaction.atomic
+def attendance_leave_remove(*, days: list[tuple[Employee, datetime.date]]) -> int:
+    """Take away the attendance of leave that no longer stands (cancelled or revoked):
+    only the days leave still writes (source "leave"; a day HR marked since stays theirs).
+    The time clock derives them again. Returns how many days were taken away."""
+    if not days:
+        return 0
+    wanted = {(employee.pk, day) for employee, day in days}
+    closures = closures_between(min(day for _, day in days), max(day for _, day in days))
+    for employee, day in days:
+        closures.check(employee, day)
+    records = [
+        record
+        for record in AttendanceRecord.objects.select_for_update().filter(
+            employee__in={employee.pk for employee, _ in days},
+            date__range=(min(day for _, day in days), max(day for _, day in days)),
+            source=Source.LEAVE,
+        )
+        if (record.employee_id, record.date) in wanted
+    ]
+    AttendanceRecord.objects.filter(pk__in=[record.pk for record in records]).delete()
+    figures_changed([record.date for record in records])
+    marks_changed.send(AttendanceRecord, records=records)
+    return len(records)

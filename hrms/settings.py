@@ -80,9 +80,12 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "jobs",
+    "notifications",
     "employees",
     "attendance",
     "timeclock",
+    "leave",
+    "approvals",
     "imports",
     "people",
     "dashboard",
@@ -238,6 +241,8 @@ CLOCK_ASK_LOCATION = env.bool("CLOCK_ASK_LOCATION", default=False)
 # Whether managers (employees with people reporting to them) may mark and correct their
 # team's attendance. Off: only HR and attendance managers mark.
 MANAGERS_MAY_MARK_ATTENDANCE = env.bool("MANAGERS_MAY_MARK_ATTENDANCE", default=False)
+# Approvers are reminded of requests waiting for them longer than this many days.
+APPROVAL_REMINDER_DAYS = env.int("APPROVAL_REMINDER_DAYS", default=2)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -249,6 +254,8 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HRMS Lite <hrms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people reach the app: the links in notification emails sent by background jobs.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 LANGUAGE_CODE = "en-gb"
 # How dates and numbers look to people: one style, set in core/formats/en_GB/formats.py.

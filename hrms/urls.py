@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("people.urls")),
     path("", include("timeclock.urls")),
+    path("", include("approvals.urls")),
     path("employees/", include("employees.urls")),
     # After them, where "new" would be read as an employee code.
     path("employees/", include(profile_patterns)),

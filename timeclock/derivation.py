@@ -115,6 +115,15 @@ def marked_by_hand(status: str, who: str | None) -> DayResult:
     return DayResult(status, f"Marked {label} by {who or 'HR'}: it wins over the punches.")
 
 
+def kept_mark(status: str, source: str, who: str | None, note: str = "") -> DayResult:
+    """The result of a day whose record the derivation keeps: HR's mark (`marked_by_hand`)
+    or approved leave (its record's note says which leave; a half day's leave is a half
+    day)."""
+    if source == "leave":
+        return DayResult(status, note or "On approved leave.")
+    return marked_by_hand(status, who)
+
+
 def recorded_status(result: DayResult) -> str | None:
     """The attendance status (attendance.models.Status) a derived day shows on the
     attendance list, the register, the dashboard, exports and the API; None for none.

@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.scoping import Scope
+from attendance.models import Closures, closed_message, closures_between
 from core.formats import format_clock, format_day
 from employees.models import Employee
 
@@ -232,6 +233,7 @@ def punches_import(
     now = now or timezone.now()
     report = PunchReport()
     employees = _employees(scope)
+    closures = closures_between(datetime.date.min, datetime.date.max)
     people = len(employees) + 1
     # Each punch of the file (its instant and employee, as one number) -> its first row.
     seen: dict[int, int] = {}
@@ -240,10 +242,10 @@ def punches_import(
     batch: list[tuple] = []
     for row in read_rows(content):
         report.rows += 1
-        checked = _check(row, employees, zone, now, report)
+        checked = _check(row, employees, zone, now, report, closures)
         if checked is None:
             continue
-        (pk, _, _, person), at, direction = checked
+        (pk, _, _, person, _), at, direction = checked
         key = (at - EPOCH) // MICROSECOND * people + person
         first = seen.get(key)
         if first is not None:
@@ -274,18 +276,20 @@ def punches_import(
 
 def _employees(scope: Scope) -> dict[str, tuple]:
     """Code (upper case) -> (key as the database takes it, joined, left, a number of
-    their own) of everyone the importer may reach."""
+    their own, department) of everyone the importer may reach."""
     found = scope.limit(Employee.objects.all(), "department")
     key = Employee._meta.pk
     return {
-        code.upper(): (key.get_db_prep_value(pk, connection), joined, left, number)
-        for number, (code, pk, joined, left) in enumerate(
-            found.values_list("employee_id", "pk", "date_joined", "date_left")
+        code.upper(): (key.get_db_prep_value(pk, connection), joined, left, number, department)
+        for number, (code, pk, joined, left, department) in enumerate(
+            found.values_list("employee_id", "pk", "date_joined", "date_left", "department_id")
         )
     }
 
 
-def _check(row: Row, employees: dict, zone, now, report: PunchReport) -> tuple | None:
+def _check(
+    row: Row, employees: dict, zone, now, report: PunchReport, closures: Closures
+) -> tuple | None:
     """The row's employee, instant (UTC) and direction; or None, the row refused."""
     person = employees.get(row.code.upper())
     if person is None:
@@ -301,13 +305,16 @@ def _check(row: Row, employees: dict, zone, now, report: PunchReport) -> tuple |
     if at > now + CLOCK_SKEW:
         report.refuse(row.number, "Time", "In the future: check the device's clock.")
         return None
-    _, joined, left, _ = person
+    _, joined, left, _, department = person
     day = local.date()
     if day < joined:
         report.refuse(row.number, "Time", f"Before {row.code} joined, on {format_day(joined)}.")
         return None
     if left is not None and day > left:
         report.refuse(row.number, "Time", f"After {row.code} left, on {format_day(left)}.")
+        return None
+    if closures and (closure := closures.closing(department, day)) is not None:
+        report.refuse(row.number, "Time", closed_message(closure, day))
         return None
     direction = DIRECTION_VALUES.get(row.direction.strip().lower())
     if direction is None:

@@ -34,6 +34,7 @@ class Source(models.TextChoices):
     DEVICE = "device", "Device"
     API = "api", "API"
     HR = "hr", "HR entry"
+    CORRECTION = "correction", "Approved correction"
 
 
 class AppendOnly(models.Model):
@@ -62,7 +63,7 @@ class Punch(AppendOnly):
     # device imports.
     at = models.DateTimeField()
     direction = models.CharField(max_length=8, choices=Direction.choices)
-    source = models.CharField(max_length=8, choices=Source.choices)
+    source = models.CharField(max_length=12, choices=Source.choices)
     device = models.CharField(max_length=100, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from attendance.calendar import Calendar
 from attendance.models import AttendanceRecord, Holiday
 from employees.models import Employee
 
-from .derivation import OFF, DayResult, PunchIn, derive, marked_by_hand, window
+from .derivation import OFF, DayResult, PunchIn, derive, kept_mark, window
 from .models import (
     EXCEPTIONS,
     DayOutcome,
@@ -63,6 +64,10 @@ def clock_state(employee: Employee) -> ClockState:
     return ClockState(punches=list(punches_on(employee, timezone.localdate())))
 
 
+# The records the derivation keeps as they are: HR's marks, and approved leave.
+KEPT_SOURCES = (AttendanceRecord.Source.HAND, AttendanceRecord.Source.LEAVE)
+
+
 def in_force(day: datetime.date) -> dict:
     """Which working pattern and time zone are in force for an employee on `day`, as
     annotations on an Employee queryset: their own latest change on or before `day`, else
@@ -87,6 +92,52 @@ def pattern_of(row: dict, day: datetime.date) -> tuple[int | None, zoneinfo.Zone
         pattern_id = row["default_pattern"]
     zone = zoneinfo.ZoneInfo(row["own_zone"]) if row["own_zone"] else None
     return pattern_id, zone or timezone.get_current_timezone()
+
+
+WORKING, WEEKLY_OFF, HOLIDAY = "working", "weekly_off", "holiday"
+
+
+def working_days(
+    employee: Employee, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, str]:
+    """{day: "working", "weekly_off" or "holiday"} for each day from `start` to `end`, by
+    `employee`'s working pattern in force each day (`in_force`'s rule, `pattern_of`); on
+    days with no pattern, by the organisation's calendar (attendance.calendar). Four
+    queries however long the period: leave counts its days with this."""
+    own = list(
+        PatternAssignment.objects.filter(employee=employee, starts_on__lte=end)
+        .order_by("starts_on")
+        .values_list("starts_on", "pattern_id", "time_zone")
+    )
+    default = (
+        DepartmentPattern.objects.filter(department_id=employee.department_id)
+        .values_list("pattern_id", flat=True)
+        .first()
+    )
+    pattern_ids = {pattern_id for _, pattern_id, _ in own} | ({default} - {None})
+    working = set(
+        WorkPatternDay.objects.filter(pattern__in=pattern_ids, working=True).values_list(
+            "pattern_id", "weekday"
+        )
+    )
+    calendar = Calendar.between(start, end)
+    kinds = {}
+    for day in calendar.days_between():
+        mine = [row for row in own if row[0] <= day]
+        row = {
+            "own_pattern": mine[-1][1] if mine else None,
+            "own_zone": mine[-1][2] if mine else "",
+            "default_pattern": default,
+            "date_joined": employee.date_joined,
+        }
+        pattern_id, _ = pattern_of(row, day)
+        if day in calendar.holidays:
+            kinds[day] = HOLIDAY
+        elif pattern_id is None:
+            kinds[day] = calendar.kind(day)
+        else:
+            kinds[day] = WORKING if (pattern_id, day.weekday()) in working else WEEKLY_OFF
+    return kinds
 
 
 @dataclass(frozen=True)
@@ -141,10 +192,10 @@ def days_results(
         )
     )
     marks = {
-        employee_id: (status, who)
-        for employee_id, status, who in AttendanceRecord.objects.filter(
-            **mine, source=AttendanceRecord.Source.HAND
-        ).values_list("employee_id", "status", "marked_by__username")
+        employee_id: (status, source, who, note)
+        for employee_id, status, source, who, note in AttendanceRecord.objects.filter(
+            **mine, source__in=KEPT_SOURCES
+        ).values_list("employee_id", "status", "source", "marked_by__username", "note")
     }
     earliest = min(start for _, _, (start, _) in windows.values())
     latest = max(end for _, _, (_, end) in windows.values())
@@ -160,7 +211,7 @@ def days_results(
     results = {}
     for employee_id, (rule, zone, (start, end)) in windows.items():
         if employee_id in marks:
-            results[employee_id] = Explained(marked_by_hand(*marks[employee_id]), True)
+            results[employee_id] = Explained(kept_mark(*marks[employee_id]), True)
             continue
         result = derive(
             day=day,
@@ -184,7 +235,7 @@ def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Exp
     now = now or timezone.now()
     day = timezone.localdate(now)
     mark = AttendanceRecord.objects.filter(
-        employee=OuterRef("pk"), date=day, source=AttendanceRecord.Source.HAND
+        employee=OuterRef("pk"), date=day, source__in=KEPT_SOURCES
     )
     excused = Resolution.objects.filter(
         employee=OuterRef("pk"), date=day, action=Resolution.Action.EXCUSED
@@ -196,9 +247,20 @@ def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Exp
             holiday=Subquery(Holiday.objects.filter(date=day).values("name")[:1]),
             mark_status=Subquery(mark.values("status")[:1]),
             mark_by=Subquery(mark.values("marked_by__username")[:1]),
+            mark_source=Subquery(mark.values("source")[:1]),
+            mark_note=Subquery(mark.values("note")[:1]),
             excused=Exists(excused),
         )
-        .values("date_joined", *in_force(day), "holiday", "mark_status", "mark_by", "excused")
+        .values(
+            "date_joined",
+            *in_force(day),
+            "holiday",
+            "mark_status",
+            "mark_by",
+            "excused",
+            "mark_source",
+            "mark_note",
+        )
         .get()
     )
     pattern_id, zone = pattern_of(facts, day)
@@ -219,7 +281,9 @@ def today_at_the_clock(employee: Employee, *, now=None) -> tuple[ClockState, Exp
     )
     clock = ClockState(punches=[p for p in punches if day_start <= p.at < day_end])
     if facts["mark_status"] is not None:
-        result = marked_by_hand(facts["mark_status"], facts["mark_by"])
+        result = kept_mark(
+            facts["mark_status"], facts["mark_source"], facts["mark_by"], facts["mark_note"]
+        )
         return clock, Explained(result, marked_by_hand=True)
     if rule is None:
         return clock, None

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, When
 from django.utils import timezone
 
-from attendance.models import AttendanceRecord
+from attendance.models import AttendanceRecord, closures_between
 from attendance.selectors import figures_changed
 from attendance.services import attendance_mark, attendance_update
 from core.db import one_writer_at_a_time
@@ -97,6 +97,8 @@ def clock_punch(
             f"{employee.full_name} no longer works here, so cannot clock in or out.",
             code="not_employed",
         )
+    today = timezone.localdate()
+    closures_between(today, today).check(employee, today)
     with transaction.atomic():
         # Two taps (or two tabs) at once: one checks and writes, then the other.
         one_writer_at_a_time(f"timeclock:{employee.pk}")
@@ -208,6 +210,8 @@ def punch_void(*, punch: Punch, reason: str, by) -> PunchVoid:
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why the punch is void.", code="reason")
+    day = timezone.localdate(punch.at)
+    closures_between(day, day).check(punch.employee, day)
     try:
         with transaction.atomic():
             return PunchVoid.objects.create(punch=punch, reason=reason[:200], voided_by=by)
@@ -228,6 +232,16 @@ def days_derive(
     show; a record of the clock's that no longer applies is removed. HR's marks are never
     touched. A fixed number of queries whatever the number of people. Returns how many."""
     now = now or timezone.now()
+    closures = closures_between(day, day)
+    if closures:  # a closed month's days stay as they were closed
+        if closures.closing(None, day) is not None:
+            return 0
+        open_people = Employee.objects.exclude(
+            department__in=[department for _, department in closures.closed]
+        )
+        if employee_ids is not None:
+            open_people = open_people.filter(pk__in=list(employee_ids))
+        employee_ids = list(open_people.values_list("pk", flat=True))
     with transaction.atomic():
         # The day's records, locked first: HR's change to one waits for this, then wins.
         records = AttendanceRecord.objects.select_for_update().filter(date=day)
@@ -353,6 +367,7 @@ def exception_resolve(
     if not note:
         raise ValidationError({"note": "Say why: it is kept with the day."})
     Action = Resolution.Action
+    closures_between(day, day).check(employee, day)
     outcome = DayOutcome.objects.filter(employee=employee, date=day).first()
     if outcome is None:
         raise ValidationError("That day has no result from the time clock to resolve.")
@@ -393,3 +408,62 @@ def exception_resolve(
             ) from None
         days_derive(day, employee_ids=[employee.pk])
     return resolution
+
+
+@dataclass(frozen=True)
+class PunchEntry:
+    """A punch someone enters for another moment than now (an approved correction)."""
+
+    employee: Employee
+    at: datetime.datetime  # aware
+    direction: str
+    key: uuid.UUID  # the same entry again is the same punch
+
+
+@transaction.atomic
+def punches_enter(*, entries: list[PunchEntry], source: str, by) -> int:
+    """Add punches to the log, as entries of `source` (they are never edited in place;
+    a wrong one is voided). Refused in a closed month or in the future. The same `key`
+    again adds nothing. Each day touched is derived again (signals). Returns how many
+    were added."""
+    if not entries:
+        return 0
+    now = timezone.now()
+    days = [timezone.localdate(entry.at) for entry in entries]
+    closures = closures_between(min(days), max(days))
+    for entry, day in zip(entries, days, strict=True):
+        if entry.at > now:
+            raise ValidationError(f"{format_moment(entry.at)} has not come yet.", code="future")
+        closures.check(entry.employee, day)
+    done = set(
+        Punch.objects.filter(request_key__in=[entry.key for entry in entries]).values_list(
+            "request_key", flat=True
+        )
+    )
+    added = 0
+    for entry in entries:
+        if entry.key in done:
+            continue
+        Punch.objects.create(
+            employee=entry.employee,
+            at=entry.at,
+            direction=entry.direction,
+            source=source,
+            entered_by=by,
+            request_key=entry.key,
+        )
+        added += 1
+    return added
+
+
+@transaction.atomic
+def punches_void(*, keys: list[uuid.UUID], reason: str, by) -> int:
+    """Void the punches entered with these keys (`punches_enter`) that are not void yet."""
+    punches = Punch.objects.filter(request_key__in=keys, void__isnull=True).select_related(
+        "employee"
+    )
+    count = 0
+    for punch in punches:
+        punch_void(punch=punch, reason=reason, by=by)
+        count += 1
+    return count

@@ -144,7 +144,8 @@ class TestProfileCalendar:
         day = f"{later:%a} {later.day} {later:%b}"
         assert calendar_cell(response, day) == ("cal-future", "", "In the future")
 
-    def test_this_month_by_default_with_today_marked(self, client, hr, amy):
+    def test_this_month_by_default_with_today_marked(self, client, hr, amy, settings):
+        settings.WEEKLY_OFF_DAYS = []  # today is a working day, whatever day it is
         today = timezone.localdate()
         response = client.get("/employees/E1/")
         assertContains(response, f"<caption>{today:%B %Y}</caption>", html=True)

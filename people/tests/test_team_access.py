@@ -145,6 +145,7 @@ class TestMarkingByManagers:
 
     def test_allowed_for_their_team_only(self, client, org, settings):
         settings.MANAGERS_MAY_MARK_ATTENDANCE = True
+        settings.WEEKLY_OFF_DAYS = []  # today is a working day, whatever day it is
         sign_in(client, org, "MIA")
         data = {"start": TODAY, "end": TODAY, "status": "wfh"}
         response = client.post("/attendance/employee/ANN/range/", data)

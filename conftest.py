@@ -220,6 +220,22 @@ def matrix_world(db, django_user_model):
     batch = ImportBatch.objects.create(
         kind="employees", filename="new.csv", created_by=users["hr"], preview_job=job
     )
+    # A request for leave of each department's employee, asked by hr (for the first
+    # department's employee, it waits for team_lead).
+    from approvals.services import request_leave
+    from leave.models import LeaveType
+
+    annual = LeaveType.objects.create(name="Annual leave", days_per_year=20)
+    monday = today + datetime.timedelta(days=14 - today.weekday())
+    for key in ("in", "out"):
+        objects[key]["request"] = request_leave(
+            employee=objects[key]["employee"],
+            leave_type=annual,
+            start=monday,
+            end=monday,
+            reason="Matrix",
+            by=users["hr"],
+        )
     from api.models import ApiToken
 
     token, _ = ApiToken.issue(user=users["hr"], name="matrix")

@@ -161,7 +161,14 @@ class Request(models.Model):
     def summary(self) -> str:
         """What is asked, in a few words."""
         if self.kind == Kind.LEAVE:
-            return f"{self.leave.leave_type}, {self.period} ({self.leave.days.normalize():f} d)"
+            days = self.leave.days
+            count = f"{days:f}".rstrip("0").rstrip(".") if days % 1 else f"{days:.0f}"
+            return f"{self.leave.leave_type}, {self.period} ({count} day{'s' * (days != 1)})"
+        return f"{self.change}, {self.period}"
+
+    @property
+    def change(self) -> str:
+        """A correction's change to each day, in words."""
         parts = []
         if self.set_status:
             parts.append(f"mark {self.get_set_status_display()}")
@@ -169,7 +176,8 @@ class Request(models.Model):
             parts.append(f"check-in {self.check_in.isoformat('minutes')}")
         if self.check_out:
             parts.append(f"check-out {self.check_out.isoformat('minutes')}")
-        return f"{', '.join(parts).capitalize()}, {self.period}"
+        text = ", ".join(parts)
+        return text[:1].upper() + text[1:]
 
     @property
     def is_pending(self) -> bool:

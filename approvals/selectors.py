@@ -60,3 +60,45 @@ def visible_requests(*, user, scope: Scope) -> QuerySet[Request]:
     return Request.objects.filter(Q(pk__in=within) | Q(approver__user=user)).select_related(
         "employee", "employee__department", "approver", "leave", "leave__leave_type", "requested_by"
     )
+
+
+def askable(*, user, scope: Scope):
+    """The employees `user` may ask for: themselves; their team, if they manage one; anyone
+    in their scope, for HR (who hold `approvals.decide_request`)."""
+    from employees.models import Employee
+
+    people = Employee.objects.filter(is_active=True)
+    if user.has_perm(PERMISSION) or scope.own_team_only:
+        return scope.limit(people, "department")
+    return people.filter(user=user)
+
+
+def days_now(employee, start, end) -> list[dict]:
+    """Each day from `start` to `end` (at most 31) as it stands: its attendance record's
+    status and where it came from, and the time clock's reason. Two queries."""
+    import datetime
+
+    from attendance.models import AttendanceRecord
+    from timeclock.models import DayOutcome
+
+    end = min(end, start + datetime.timedelta(days=30))
+    records = {
+        r.date: r
+        for r in AttendanceRecord.objects.filter(employee=employee, date__range=(start, end))
+    }
+    outcomes = {
+        o.date: o for o in DayOutcome.objects.filter(employee=employee, date__range=(start, end))
+    }
+    rows = []
+    for n in range((end - start).days + 1):
+        day = start + datetime.timedelta(days=n)
+        record, outcome = records.get(day), outcomes.get(day)
+        rows.append(
+            {
+                "day": day,
+                "status": record.get_status_display() if record else "Not marked",
+                "source": record.get_source_display() if record else "",
+                "reason": outcome.reason if outcome else (record.note if record else ""),
+            }
+        )
+    return rows

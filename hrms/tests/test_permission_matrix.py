@@ -66,6 +66,20 @@ RULES = {
     # Resolving one: those who may change attendance, within their scope.
     "timeclock:resolve": (MARK, MARK),
     "people:my_attendance_export": ("login 404 404 404 404 ok ok", NO_POST),
+    # Requests: everyone signed in has their own list and inbox (empty for most). Asking
+    # is for employees (for themselves, a manager for their team too) and for HR; the
+    # others are told they are no employee. A request (of the first department's
+    # employee, asked by hr, waiting for team_lead) is seen within one's scope; only its
+    # asker (hr) cancels it, but anyone who sees it may try (and is told why not); only
+    # HR revokes. The decide form answers an empty form with a message.
+    "approvals:mine": (READ, NO_POST),
+    "approvals:new_leave": ("login 404 404 ok 404 ok ok", "login 404 404 ok 404 ok ok"),
+    "approvals:new_correction": ("login 404 404 ok 404 ok ok", "login 404 404 ok 404 ok ok"),
+    "approvals:detail": ("login ok ok ok ok 404 ok", NO_POST),
+    "approvals:cancel": (NO_POST, "login ok ok ok ok 404 ok"),
+    "approvals:revoke": (NO_POST, "login 404 404 ok 404 404 404"),
+    "approvals:inbox": (READ, NO_POST),
+    "approvals:decide": (NO_POST, READ),
     "employees:list": (READ, NO_POST),
     "employees:create": (HR, HR),
     "employees:export": (HR, NO_POST),
@@ -183,6 +197,8 @@ def kwargs_for(name, route, world, which="in"):
     }
     if "<uuid:pk>" in route:
         values["pk"] = world["job" if name.startswith("jobs:") else "batch"].pk
+        if name.startswith("approvals:"):
+            values["pk"] = objects["request"].pk
     if "<int:pk>" in route:
         namespace = name.split(":")[0]
         if namespace == "departments":

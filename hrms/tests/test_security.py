@@ -115,6 +115,19 @@ def world(admin_user, one_of_each):
     batch = ImportBatch.objects.create(
         kind="employees", filename="new.csv", created_by=admin_user, preview_job=job
     )
+    from approvals.services import request_leave
+    from leave.models import LeaveType
+
+    day = timezone.localdate() + datetime.timedelta(days=14)
+    day -= datetime.timedelta(days=day.weekday())
+    objects["request"] = request_leave(
+        employee=objects["employee"],
+        leave_type=LeaveType.objects.create(name="Annual leave", days_per_year=20),
+        start=day,
+        end=day,
+        reason="A week away",
+        by=admin_user,
+    )
     return {
         "objects": {"in": objects},
         "holiday": one_of_each["holiday"],
@@ -134,6 +147,10 @@ DOWNLOADS_AND_PROBES = {
     "jobs:download",
     "people:invite",
     "timeclock:clock",
+    # A request's actions: a POST each, from its page.
+    "approvals:cancel",
+    "approvals:revoke",
+    "approvals:decide",
     # Single sign-on: redirects to the provider and back (404 while it is not set up).
     "oidc:authenticate",
     "oidc:callback",

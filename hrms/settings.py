@@ -469,6 +469,7 @@ SCHEDULED_TASKS = {
     "jobs.tasks.prune_task_results": "37 3 * * *",
     "employees.tasks.close_accounts_of_leavers": "1 0 * * *",
     "timeclock.tasks.derive_days": "*/15 * * * *",
+    "leave.tasks.carry_over": "5 0 1 1 *",
 }
 
 # Loading a backup (loaddata) must not write new history for what it restores.

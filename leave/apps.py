@@ -9,6 +9,7 @@ class LeaveConfig(AppConfig):
     def ready(self):
         from core.audit import audit
 
+        from . import tasks  # noqa: F401 (the yearly carry-over)
         from .models import Entitlement, Leave, LeaveType
 
         # Who changed which type's rules or which person's entitlement, and each leave's state.

@@ -15,7 +15,7 @@ def people(db, django_user_model):
 
     def account(name, role):
         user = django_user_model.objects.create_user(name, email=f"{name}@example.com")
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])  # flushed by transactional tests
         return user
 
     joined = timezone.localdate() - datetime.timedelta(days=400)

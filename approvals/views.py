@@ -34,6 +34,11 @@ def _is_hr(request) -> bool:
     return request.user.has_perm(selectors.PERMISSION)
 
 
+def _may_ask_for_others(request) -> bool:
+    """HR, or a manager (someone whose team is more than themselves)."""
+    return _is_hr(request) or len(request.scope.employee_ids or ()) > 1
+
+
 @require_safe
 def my_requests(request):
     """The signed-in employee's requests and leave balances, and how to ask for more."""
@@ -51,7 +56,7 @@ def my_requests(request):
         "waiting": selectors.inbox(
             user=request.user, scope=request.scope, is_hr=_is_hr(request)
         ).count(),
-        "may_ask_for_others": _is_hr(request) or request.scope.own_team_only,
+        "may_ask_for_others": _may_ask_for_others(request),
     }
     return render(request, "approvals/my_requests.html", context)
 
@@ -61,7 +66,7 @@ def new_leave(request):
     """Ask for leave, with the balance shown before sending and the days it would take."""
     own = _own_employee(request)
     askable = selectors.askable(user=request.user, scope=request.scope)
-    if own is None and not (_is_hr(request) or request.scope.own_team_only):
+    if own is None and not (_may_ask_for_others(request)):
         return render(request, "people/not_linked.html", status=404)
     form = LeaveRequestForm(
         request.POST if request.method == "POST" else (request.GET or None),
@@ -104,7 +109,7 @@ def new_leave(request):
         "employee": employee,
         "balances": balances(employee, year=today.year, on=today) if employee else [],
         "preview": preview,
-        "may_ask_for_others": _is_hr(request) or request.scope.own_team_only,
+        "may_ask_for_others": _may_ask_for_others(request),
     }
     status = 400 if request.method == "POST" else 200
     return render_page(request, "approvals/new_leave.html", context, partial="form", status=status)
@@ -138,7 +143,7 @@ def new_correction(request):
     """Ask to correct attendance: the days as they stand are shown beside the change."""
     own = _own_employee(request)
     askable = selectors.askable(user=request.user, scope=request.scope)
-    if own is None and not (_is_hr(request) or request.scope.own_team_only):
+    if own is None and not (_may_ask_for_others(request)):
         return render(request, "people/not_linked.html", status=404)
     form = CorrectionRequestForm(
         request.POST if request.method == "POST" else (request.GET or None),
@@ -172,7 +177,7 @@ def new_correction(request):
         "form": form,
         "own": own,
         "days": days,
-        "may_ask_for_others": _is_hr(request) or request.scope.own_team_only,
+        "may_ask_for_others": _may_ask_for_others(request),
     }
     status = 400 if request.method == "POST" else 200
     return render_page(

@@ -30,12 +30,16 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from api.models import ApiToken
+from approvals.models import Request
+from approvals.services import request_leave
 from attendance.models import AttendanceRecord, Holiday
 from demo.data import create_demo_data
 from employees.models import Department, Employee
 from imports.models import ImportBatch
+from leave.models import LeaveType
 from timeclock.models import DayOutcome
 
 from .helpers import log_in
@@ -86,6 +90,9 @@ def samples(world: dict) -> dict[str, dict]:
             "day": world["exception"].date.isoformat(),
         },
         "people:invite": code,
+        "approvals:detail": {"pk": world["request"].pk},
+        "approvals:cancel": {"pk": world["request"].pk},
+        "approvals:revoke": {"pk": world["request"].pk},
         "people:my_attendance_export": {"fmt": "csv"},
         # A link whose token no longer works: the page says so.
         "people:accept": {"uidb64": "MQ", "token": "old-link"},
@@ -177,7 +184,24 @@ def world(hr_admin, live_server):
     response = client.post(reverse("imports:employees"), {"file": upload})
     assert response.status_code == 302, response.content[:500]
     batch = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    # A request waiting for approval (the demo's own, or one asked here).
+    waiting = Request.objects.filter(status="pending", kind="leave").first()
+    if waiting is None:
+        leave_type, _ = LeaveType.objects.get_or_create(
+            name="Annual leave", defaults={"days_per_year": 20}
+        )
+        monday = datetime.date(timezone.localdate().year + 1, 3, 1)
+        monday += datetime.timedelta(days=-monday.weekday() % 7)
+        waiting = request_leave(
+            employee=employee,
+            leave_type=leave_type,
+            start=monday,
+            end=monday + datetime.timedelta(days=2),
+            reason="A long-planned family visit to the other side of the country",
+            by=hr_admin,
+        )
     return {
+        "request": waiting,
         "employee": employee,
         "former": Employee.objects.filter(is_active=False).first(),
         "department": department,

@@ -116,3 +116,12 @@ def on_leave_on(day: datetime.date, employee_ids) -> set:
             end__gte=day,
         ).values_list("employee_id", flat=True)
     )
+
+
+def ahead(employee: Employee, today: datetime.date, *, limit: int = 5) -> list[Leave]:
+    """`employee`'s leave from `today` on, approved or waiting, soonest first."""
+    return list(
+        Leave.objects.filter(employee=employee, state__in=Leave.HOLDING, end__gte=today)
+        .select_related("leave_type")
+        .order_by("start")[:limit]
+    )

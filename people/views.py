@@ -25,6 +25,7 @@ from core.exports import download
 from core.htmx import render_page
 from employees.selectors import employee_by_code
 from jobs import services as jobs
+from leave import selectors as leave_selectors
 from timeclock.selectors import today_at_the_clock
 
 from . import selectors, services
@@ -117,6 +118,10 @@ def my_attendance(request):
         "calendar_legend": attendance_selectors.CALENDAR_LEGEND,
         **_clock(employee),
     }
+    if not request.htmx:  # the leave panel is not part of the month's partial
+        today = timezone.localdate()
+        context["balances"] = leave_selectors.balances(employee, year=today.year, on=today)
+        context["leave_ahead"] = leave_selectors.ahead(employee, today)
     return render_page(request, "people/my_attendance.html", context, partial="month")
 
 

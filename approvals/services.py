@@ -47,11 +47,6 @@ Action = Event.Action
 MAX_CORRECTION_DAYS = 31
 
 
-def route_of(kind: str) -> Route:
-    route, _ = Route.objects.get_or_create(kind=kind)
-    return route
-
-
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:

@@ -140,7 +140,7 @@ class TestDecide:
         assert "waits for" in result.refused[request]
 
     def test_hr_after_manager(self, people):
-        Route.objects.create(kind="leave", hr_after_manager=True)
+        Route.objects.filter(kind="leave").update(hr_after_manager=True)
         request = ask_leave(people, next_monday())
         decide(people, [request], people["lead"].user)
         request.refresh_from_db()

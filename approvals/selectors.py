@@ -30,10 +30,10 @@ def inbox(*, user, scope: Scope, is_hr: bool) -> QuerySet[Request]:
     manager, and (as HR) every one waiting in their scope, except their own."""
     waiting = Request.objects.filter(status=Request.Status.PENDING)
     mine = Q(approver__user=user)
-    if is_hr:
-        hr = scope.limit(Request.objects.all(), "employee__department").values("pk")
+    if is_hr and scope.is_limited:
+        hr = scope.limit(waiting, "employee__department").values("pk")
         waiting = waiting.filter(mine | Q(pk__in=hr))
-    else:
+    elif not is_hr:
         waiting = waiting.filter(mine)
     return (
         waiting.exclude(employee__user=user)

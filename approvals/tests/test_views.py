@@ -262,3 +262,23 @@ class TestDetail:
         client.force_login(people["worker"].user)
         response = client.post(reverse("approvals:revoke", args=[item.pk]), {"reason": "x"})
         assert response.status_code == 404
+
+
+class TestInboxScope:
+    def test_hr_limited_to_a_department_sees_only_its_requests(self, client, people, annual):
+        from accounts.models import DepartmentScope
+
+        ask(people, monday_next_year())
+        ask(people, monday_next_year(), who="outsider")
+        DepartmentScope.objects.create(user=people["hr"]).departments.add(people["other"])
+        client.force_login(people["hr"])
+        response = client.get(reverse("approvals:inbox"))
+        assertContains(response, "1 request waits")
+        assertContains(response, people["outsider"].full_name)
+        assertNotContains(response, people["worker"].full_name)
+
+    def test_hr_does_not_see_their_own_request(self, client, people, annual, django_user_model):
+        people["worker"].user.groups.add(people["hr"].groups.get())
+        ask(people, monday_next_year())
+        client.force_login(people["worker"].user)
+        assertContains(client.get(reverse("approvals:inbox")), "No requests wait")

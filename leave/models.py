@@ -7,8 +7,10 @@ from last year) less the leave approved and the leave still waiting for approval
 attendance show it.
 """
 
+import hashlib
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -193,3 +195,26 @@ class Leave(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"department": self.employee.department_id, "employee": str(self.employee_id)}
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address (leave.views.feed): their own and their team's
+    leave, and the holidays, for a calendar app to subscribe to. Only the token's sha256
+    is kept; the address is shown once, when it is made. One per person: making a new one
+    replaces the old, and revoking deletes it, so the old address stops working at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

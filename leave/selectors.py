@@ -4,11 +4,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
-from employees.models import Employee
+from accounts.scoping import Scope, scope_for
+from attendance.calendar import days
+from attendance.models import Holiday
+from employees.models import Department, Employee, team_of
 
-from .models import Entitlement, Leave, LeaveType
+from . import ical
+from .calendar import described
+from .models import CalendarFeed, Entitlement, Leave, LeaveType
 
 HALF = Decimal("0.5")
 
@@ -125,3 +130,92 @@ def ahead(employee: Employee, today: datetime.date, *, limit: int = 5) -> list[L
         .select_related("leave_type")
         .order_by("start")[:limit]
     )
+
+
+def calendar_people(
+    *, scope: Scope, team: frozenset | None = None, department: Department | None = None
+) -> QuerySet[Employee]:
+    """The employees a calendar of who is out covers: everyone in `scope`, or of them those
+    in `team` (primary keys), or in `department`."""
+    found = Employee.objects.all()
+    if team is not None:
+        found = found.filter(pk__in=team)
+    if department is not None:
+        found = found.filter(department=department)
+    return scope.limit(found, "department")
+
+
+def out_per_day(
+    start: datetime.date, end: datetime.date, *, employees: QuerySet[Employee]
+) -> dict[datetime.date, int]:
+    """How many of `employees` are on approved leave (whole or half days) on each day from
+    `start` to `end`. One query, whatever the number of people or days."""
+    period = list(days(start, end))
+    counts = Leave.objects.filter(
+        start__lte=end, end__gte=start, state=Leave.State.APPROVED, employee__in=employees
+    ).aggregate(
+        **{
+            f"d{n}": Count("employee", distinct=True, filter=Q(start__lte=day, end__gte=day))
+            for n, day in enumerate(period)
+        }
+    )
+    return {day: counts[f"d{n}"] or 0 for n, day in enumerate(period)}
+
+
+def holidays_between(start: datetime.date, end: datetime.date) -> dict[datetime.date, str]:
+    """Each holiday's name by its date, from `start` to `end`. One query."""
+    return dict(Holiday.objects.filter(date__range=(start, end)).values_list("date", "name"))
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_owner(token: str):
+    """The active user whose calendar feed has this token; None for any other token."""
+    feed = (
+        CalendarFeed.objects.filter(token_hash=CalendarFeed.hash(token), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return feed.user if feed is not None else None
+
+
+# The feed covers this many days back and ahead of today.
+FEED_DAYS_BACK = 90
+FEED_DAYS_AHEAD = 365
+
+
+def feed_events(owner, *, today: datetime.date) -> list[ical.Event]:
+    """The owner's calendar feed: the approved leave of the owner and of everyone who
+    reports to them (within what the owner may see), and the holidays, from 90 days
+    back to 365 ahead. Four queries or so, however many events."""
+    start = today - datetime.timedelta(days=FEED_DAYS_BACK)
+    end = today + datetime.timedelta(days=FEED_DAYS_AHEAD)
+    team = team_of(owner.pk)
+    scope = scope_for(owner)
+    if scope.own_team_only:
+        scope = scope.with_team(team)
+    people = calendar_people(scope=scope, team=team)
+    events = [
+        ical.Event(
+            uid=f"leave-{leave.pk}@hrms-lite",
+            first=leave.start,
+            last=leave.end,
+            summary=f"{leave.employee.full_name} — {leave.leave_type.name}",
+            description=f"{described(leave)}.",
+            stamp=leave.updated_at,
+        )
+        for leave in away_between(start, end, employees=people)
+    ]
+    events += [
+        ical.Event(
+            uid=f"holiday-{holiday.pk}@hrms-lite",
+            first=holiday.date,
+            last=holiday.date,
+            summary=f"Holiday — {holiday.name}",
+            stamp=holiday.updated_at,
+        )
+        for holiday in Holiday.objects.filter(date__range=(start, end))
+    ]
+    return events

@@ -6,6 +6,7 @@ request is decided, cancelled or revoked.
 """
 
 import datetime
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from core.formats import format_day
 from employees.models import Employee
 from timeclock.selectors import HOLIDAY, WORKING, working_days
 
-from .models import Entitlement, Leave, LeaveType
+from .models import CalendarFeed, Entitlement, Leave, LeaveType
 from .selectors import balances, overlapping
 
 # Leave is asked for at most this long ahead, and for at most this many days at once.
@@ -265,3 +266,19 @@ def leave_carry_over(*, year: int) -> int:
             )
             count += 1
     return count
+
+
+@transaction.atomic
+def calendar_feed_create(*, user) -> str:
+    """Give `user` a new calendar feed, replacing the one they had (whose address stops
+    working at once); return its token, which is known only now."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.filter(user=user).delete()
+    CalendarFeed.objects.create(user=user, token_hash=CalendarFeed.hash(token))
+    return token
+
+
+def calendar_feed_revoke(*, user) -> bool:
+    """Delete `user`'s calendar feed, so its address stops working; False if they had none."""
+    deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)

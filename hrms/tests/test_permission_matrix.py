@@ -126,6 +126,12 @@ RULES = {
     # Everyone signed in manages their own API tokens; only the owner (hr here) can revoke.
     "tokens:list": (READ, READ),
     "tokens:revoke": (NO_POST, "login 404 404 ok 404 404 404"),
+    # Who is out: everyone signed in, within their scope. Each user's own calendar feed
+    # (an empty POST is a form error); the feed's address needs no sign-in, and a token
+    # that is no feed's is not found.
+    "leave:calendar": (READ, NO_POST),
+    "leave:feed_settings": (READ, READ),
+    "leave:feed": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
 }
 # Every admin page is for staff only; none of these users is staff.
 ADMIN = "login admin admin admin admin admin admin"
@@ -152,6 +158,7 @@ KIOSK_RULES = {
     "healthz": ("ok", "405"),
     "readyz": ("ok", "405"),
     "metrics": ("ok", "405"),
+    "leave:feed": ("404", "405"),
 }
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "timeclock",
     "leave",
     "approvals",
+    "payroll",
     "imports",
     "people",
     "dashboard",

@@ -7,6 +7,7 @@ marked; pages, the admin, the roster, commands and the API all go through it.
 import datetime
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -513,7 +514,7 @@ def month_close(*, month: datetime.date, department: Department | None = None, b
     """Close `month` for payroll, for `department` or (None) the whole organisation: from
     now on no write may change a day in it (`attendance_check`). Only a month that has
     ended, and only what `by` may see: a user limited to some departments closes one of
-    them, never the organisation. Audited (ClosedMonth is in the audit trail)."""
+    them, never the organisation. In the audit trail, as done by `by`."""
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError(
@@ -558,7 +559,7 @@ def month_close(*, month: datetime.date, department: Department | None = None, b
     closure = ClosedMonth(month=month, department=department, closed_by=by)
     whom = f"for {department.name}" if department else "for the organisation"
     try:
-        with transaction.atomic():
+        with transaction.atomic(), disable_auditlog():  # logged below, with `by` as the actor
             closure.save(force_insert=True)
     except IntegrityError:  # closed by someone else at the same moment
         raise ValidationError(
@@ -566,6 +567,7 @@ def month_close(*, month: datetime.date, department: Department | None = None, b
             "moment.",
             code="already_closed",
         ) from None
+    log_bulk([(None, closure)], actor=by)
     return closure
 
 
@@ -581,7 +583,8 @@ def _already_closed(closure: ClosedMonth) -> str:
 @transaction.atomic
 def month_reopen(*, closure: ClosedMonth, reason: str, by) -> ClosedMonth:
     """Reopen a closed month, saying why: its days may change again. The row stays, with
-    who reopened it, when and why (the history of closing and reopening). Audited."""
+    who reopened it, when and why (the history of closing and reopening). In the audit
+    trail, as done by `by`."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(
@@ -604,6 +607,9 @@ def month_reopen(*, closure: ClosedMonth, reason: str, by) -> ClosedMonth:
                 )
             }
         )
+    before = snapshot(current)
     closure.reopened_at, closure.reopened_by, closure.reopen_reason = timezone.now(), by, reason
-    closure.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    with disable_auditlog():  # logged below, with `by` as the actor
+        closure.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    log_bulk([(before, closure)], actor=by)
     return closure

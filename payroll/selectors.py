@@ -33,23 +33,21 @@ Source = AttendanceRecord.Source
 MONTHS_SHOWN = 12  # the months before this one that the payroll page lists
 
 
-def visible_closures(*, scope: Scope) -> QuerySet[ClosedMonth]:
-    """The closures (closed now or reopened since) a user may see and reopen: those of
-    their departments, and, for a user who sees every department, the organisation's."""
-    closures = ClosedMonth.objects.select_related("department", "closed_by", "reopened_by")
-    if scope.is_limited:
-        return closures.filter(department__in=scope.limit(Department.objects.all(), "pk"))
-    return closures
-
-
 def visible_history(*, scope: Scope) -> QuerySet[ClosedMonth]:
-    """What the payroll page shows: the user's closures, and the organisation's (which a
-    limited user may see, not change)."""
+    """The closures (closed now or reopened since) the payroll page shows: those of the
+    user's departments, and the organisation's."""
     closures = ClosedMonth.objects.select_related("department", "closed_by", "reopened_by")
     if scope.is_limited:
         departments = scope.limit(Department.objects.all(), "pk")
         return closures.filter(Q(department__isnull=True) | Q(department__in=departments))
     return closures
+
+
+def visible_closures(*, scope: Scope) -> QuerySet[ClosedMonth]:
+    """The closures a user may reopen: the organisation's only if they see every
+    department (as only they may close it)."""
+    closures = visible_history(scope=scope)
+    return closures.filter(department__isnull=False) if scope.is_limited else closures
 
 
 @dataclass
@@ -172,7 +170,8 @@ def month_figures(*, employees: QuerySet[Employee], month: datetime.date) -> Mon
 
     Leave days are attendance records written by approved leave (source "leave"): a day on
     leave counts 1, a half day 0.5, under the type of the approved leave that covers it.
-    A day marked on leave by hand (or whose leave is gone) counts as other leave."""
+    A day marked on leave by hand (or whose leave is gone) counts as other leave. A half
+    day's leave is also a half day (the status of the day: half of it worked)."""
     start, end = month_bounds(month)
     people = employees.values("pk")
     records = AttendanceRecord.objects.filter(date__range=(start, end), employee__in=people)

@@ -54,6 +54,17 @@ class TestMonths:
         assertContains(response, f"/payroll/{last.year}-{last.month}/export/?format=csv")
         assertNotContains(response, f"/payroll/{older.year}-{older.month}/export/")
 
+    def test_a_month_closed_for_one_department_offers_that_departments_export(self, client, hr):
+        last = past_month(1)
+        sales = DepartmentFactory(name="Sales")
+        month_close(month=last, department=sales, by=hr)
+        client.force_login(hr)
+        response = client.get(MONTHS)
+        assertContains(response, "Closed</span> for Sales")
+        export = f"/payroll/{last.year}-{last.month}/export/?format=csv&amp;department={sales.pk}"
+        assertContains(response, export)
+        assertNotContains(response, f"/payroll/{last.year}-{last.month}/export/?format=xlsx")
+
     def test_shows_the_requests_still_waiting_in_each_month(self, client, hr):
         month = past_month(1)
         employee = EmployeeFactory(date_joined=month - datetime.timedelta(days=100))

@@ -509,12 +509,10 @@ def attendance_leave_remove(*, days: list[tuple[Employee, datetime.date]]) -> in
 # Months closed for payroll
 
 
-@transaction.atomic
-def month_close(*, month: datetime.date, department: Department | None = None, by) -> ClosedMonth:
-    """Close `month` for payroll, for `department` or (None) the whole organisation: from
-    now on no write may change a day in it (`attendance_check`). Only a month that has
-    ended, and only what `by` may see: a user limited to some departments closes one of
-    them, never the organisation. In the audit trail, as done by `by`."""
+def month_close_check(*, month: datetime.date, department: Department | None = None, by) -> None:
+    """Refuse closing `month` (for `department`, or None: the organisation), saying why:
+    a month that has not ended, one already closed, or what `by` may not see (a user
+    limited to some departments closes one of them, never the organisation)."""
     month = month.replace(day=1)
     if month >= timezone.localdate().replace(day=1):
         raise ValidationError(
@@ -556,6 +554,15 @@ def month_close(*, month: datetime.date, department: Department | None = None, b
     )
     if already is not None:
         raise ValidationError(_already_closed(already), code="already_closed")
+
+
+@transaction.atomic
+def month_close(*, month: datetime.date, department: Department | None = None, by) -> ClosedMonth:
+    """Close `month` for payroll, for `department` or (None) the whole organisation: from
+    now on no write may change a day in it (`attendance_check`). Refused as
+    `month_close_check` says. In the audit trail, as done by `by`."""
+    month = month.replace(day=1)
+    month_close_check(month=month, department=department, by=by)
     closure = ClosedMonth(month=month, department=department, closed_by=by)
     whom = f"for {department.name}" if department else "for the organisation"
     try:

@@ -34,11 +34,13 @@ def months(request):
     """The last twelve months (and any older one ever closed): closed for whom, by whom,
     what still waits in each, their history, and the form to close one."""
     rows = selectors.months_overview(scope=request.scope)
-    reopenable = set(
-        selectors.visible_closures(scope=request.scope)
-        .filter(reopened_at__isnull=True)
-        .values_list("pk", flat=True)
-    )
+    # A user limited to some departments may not reopen the organisation's closure.
+    reopenable = {
+        closure.pk
+        for row in rows
+        for closure in row.closed
+        if closure.department_id or not request.scope.is_limited
+    }
     context = {
         "rows": rows,
         "reopenable": reopenable,
@@ -72,7 +74,12 @@ def close(request):
                 )
                 return finish(request, _months_url(), refresh_on=(_months_url(),))
         else:
-            context["confirm"] = _confirmation(request, month, department)
+            try:  # said now, rather than after the confirmation
+                services.month_close_check(month=month, department=department, by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                context["confirm"] = _confirmation(request, month, department)
     return render_page(request, "payroll/month_close.html", context)
 
 

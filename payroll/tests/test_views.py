@@ -185,6 +185,9 @@ class TestClose:
     def test_a_month_already_closed_is_a_form_error_saying_so(self, client, hr):
         month_close(month=past_month(1), by=hr)
         client.force_login(hr)
+        response = client.get(CLOSE, {"month": past_month(1).isoformat()[:7]})
+        assertContains(response, "is already closed for the organisation by hr")
+        assertNotContains(response, "Nothing can change after this")
         response = client.post(CLOSE, {"month": past_month(1).isoformat()[:7]})
         assertContains(response, "is already closed for the organisation by hr")
         assert ClosedMonth.objects.count() == 1

@@ -139,3 +139,13 @@ class TestMonthReopen:
         assert entry.action == LogEntry.Action.UPDATE
         assert entry.actor == hr
         assert entry.changes_dict["reopen_reason"] == ["", "A late sick note."]
+
+
+def test_closing_and_reopening_show_in_the_activity_log(client, hr):
+    closure = month_close(month=LAST_MONTH, by=hr)
+    month_reopen(closure=closure, reason="A late sick note.", by=hr)
+    client.force_login(hr)
+    response = client.get("/activity/", {"kind": "closedmonth"})
+    html = response.content.decode()
+    assert html.count(str(closure)) == 2
+    assert "A late sick note." in html

@@ -66,7 +66,7 @@ def payroll_export(*, scope: Scope, query) -> Export:
         "Absences",
         *(f"{leave_type.name} (days)" for leave_type in types),
         "Other leave (days)",
-        "Unpaid leave (days)",
+        "Unpaid leave, all types (days)",
         "Overtime (minutes)",
     ]
     name = f"payroll-{query['month']}"

@@ -36,7 +36,7 @@ HEADER = [
     "Sick leave (days)",
     "Unpaid leave (days)",
     "Other leave (days)",
-    "Unpaid leave (days)",
+    "Unpaid leave, all types (days)",
     "Overtime (minutes)",
 ]
 
@@ -68,7 +68,6 @@ class TestFigures:
         assert (job.done, job.total) == (3, 3)
         assert job.result_name == f"payroll-{month.isoformat()[:7]}.csv"
         rows = read(client, job)
-        # Two columns called "Unpaid leave": the type, and the total of every unpaid type.
         assert rows[0] == HEADER
         assert rows[1:] == [
             # present, home, half days (one marked, one half day's leave), absent; annual 1.5

@@ -248,6 +248,7 @@ class TestReopen:
         response = client.get(MONTHS)
         assertContains(response, "Closed</span> for the organisation")
         assertNotContains(response, "Outside")
+        assertNotContains(response, reopen_url(everyone))  # not theirs to reopen
 
     def test_is_for_hr_admins_only(self, client, hr, clerk):
         closure = month_close(month=past_month(1), by=hr)

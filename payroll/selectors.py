@@ -123,10 +123,12 @@ def payroll_employees(
 def unclosed_departments(
     *, month: datetime.date, department: Department | None, scope: Scope
 ) -> list[str]:
-    """The names of the departments whose people the export would hold but for which
-    `month` is not closed: none, when it may be exported. Two queries."""
+    """The names of the departments whose people the export would hold (or `department`)
+    but for which `month` is not closed: none, when it may be exported. Two queries."""
     start, _ = month_bounds(month)
     closures = closures_between(start, start)
+    if department is not None:  # that department's month, whoever is in it
+        return [] if closures.closing(department.pk, start) else [department.name]
     if closures.closing(None, start) is not None:  # closed for the organisation
         return []
     wanted = payroll_employees(month=month, department=department, scope=scope)

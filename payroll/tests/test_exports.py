@@ -124,6 +124,18 @@ class TestOnlyClosedMonths:
         client.get(export_url(month, format="csv", department=sales.pk))
         assert Job.objects.get().state == Job.State.SUCCEEDED
 
+    def test_a_department_asked_for_must_be_closed_even_with_nobody_in_it(
+        self, client, hr, payroll_world
+    ):
+        from employees.tests.factories import DepartmentFactory
+
+        empty = DepartmentFactory(name="Empty")
+        month = payroll_world["month"]
+        client.force_login(hr)
+        response = client.get(export_url(month, department=empty.pk), follow=True)
+        assert "is not closed for payroll for Empty," in response.content.decode()
+        assert not Job.objects.exists()
+
     def test_a_month_reopened_before_the_job_runs_fails_the_job(self, hr, payroll_world):
         month = payroll_world["month"]
         closure = month_close(month=month, by=hr)

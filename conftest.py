@@ -152,7 +152,7 @@ def matrix_world(db, django_user_model):
 
     from accounts import roles
     from accounts.models import DepartmentScope
-    from attendance.models import Holiday
+    from attendance.models import ClosedMonth, Holiday
     from attendance.tests.factories import AttendanceRecordFactory
     from employees.tests.factories import DepartmentFactory, EmployeeFactory
     from imports.models import ImportBatch
@@ -176,6 +176,11 @@ def matrix_world(db, django_user_model):
             derived_at=timezone.now(),
         )
         objects[key] = {"employee": employee, "record": record, "department": department}
+        # The month before anyone joined, closed for payroll for the department.
+        objects[key]["closure"] = ClosedMonth.objects.create(
+            month=(joined.replace(day=1) - datetime.timedelta(days=1)).replace(day=1),
+            department=department,
+        )
     holiday = Holiday.objects.create(date=today + datetime.timedelta(days=30), name="Future Day")
 
     users = {"anonymous": None}

@@ -12,6 +12,7 @@ KINDS = {
     "department": ("employees", "department", "Departments"),
     "attendance": ("attendance", "attendancerecord", "Attendance records"),
     "holiday": ("attendance", "holiday", "Holidays"),
+    "closedmonth": ("attendance", "closedmonth", "Months closed for payroll"),
 }
 
 

@@ -9,9 +9,9 @@ class AttendanceConfig(AppConfig):
         from core.audit import audit
 
         from . import exports  # noqa: F401 (registers the export, for the export job)
-        from .models import AttendanceRecord, Holiday
+        from .models import AttendanceRecord, ClosedMonth, Holiday
 
-        audit(AttendanceRecord, Holiday)
+        audit(AttendanceRecord, Holiday, ClosedMonth)
 
         # Cached figures are forgotten on every single save or delete; bulk writes call
         # figures_changed themselves.

@@ -206,6 +206,10 @@ class ClosedMonth(models.Model):
         whom = self.department.name if self.department_id else "the organisation"
         return f"{format_month(self.month)} for {whom}"
 
+    def get_additional_data(self) -> dict:
+        """Kept with each audit log entry: the department closed (None: everyone)."""
+        return {"department": self.department_id}
+
     @property
     def is_closed(self) -> bool:
         return self.reopened_at is None

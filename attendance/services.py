@@ -7,20 +7,23 @@ marked; pages, the admin, the roster, commands and the API all go through it.
 import datetime
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.scoping import EVERYTHING, Scope
+from accounts.scoping import EVERYTHING, Scope, scope_for
 from core.audit import log_bulk, snapshot
 from core.db import delete_once, save_validated, update_many
-from core.formats import format_day
-from employees.models import Employee
+from core.formats import format_day, format_moment, format_month
+from employees.models import Department, Employee
 
 from .calendar import HOLIDAY, WEEKLY_OFF, Calendar, days
 from .models import (
     STATUS_CODES,
     AttendanceRecord,
+    ClosedMonth,
     Closures,
     Holiday,
     closed_message,
@@ -501,3 +504,119 @@ def attendance_leave_remove(*, days: list[tuple[Employee, datetime.date]]) -> in
     figures_changed([record.date for record in records])
     marks_changed.send(AttendanceRecord, records=records)
     return len(records)
+
+
+# Months closed for payroll
+
+
+def month_close_check(*, month: datetime.date, department: Department | None = None, by) -> None:
+    """Refuse closing `month` (for `department`, or None: the organisation), saying why:
+    a month that has not ended, one already closed, or what `by` may not see (a user
+    limited to some departments closes one of them, never the organisation)."""
+    month = month.replace(day=1)
+    if month >= timezone.localdate().replace(day=1):
+        raise ValidationError(
+            {
+                "month": ValidationError(
+                    f"{format_month(month)} has not ended yet. A month can be closed once "
+                    "its last day is over.",
+                    code="not_ended",
+                )
+            }
+        )
+    scope = scope_for(by)
+    if department is None and scope.is_limited:
+        raise ValidationError(
+            {
+                "department": ValidationError(
+                    "Your account is limited to some departments, so it cannot close the "
+                    "month for the whole organisation. Choose one of your departments.",
+                    code="organisation_out_of_scope",
+                )
+            }
+        )
+    mine = scope.limit(Department.objects.filter(pk=getattr(department, "pk", None)), "pk")
+    if department is not None and not mine.exists():
+        raise ValidationError(
+            {
+                "department": ValidationError(
+                    f"{department.name} is not one of your departments, so you cannot close "
+                    "its month.",
+                    code="department_out_of_scope",
+                )
+            }
+        )
+    already = (
+        ClosedMonth.objects.filter(month=month, reopened_at__isnull=True)
+        .filter(Q(department__isnull=True) | Q(department=department))
+        .select_related("department", "closed_by")
+        .first()
+    )
+    if already is not None:
+        raise ValidationError(_already_closed(already), code="already_closed")
+
+
+@transaction.atomic
+def month_close(*, month: datetime.date, department: Department | None = None, by) -> ClosedMonth:
+    """Close `month` for payroll, for `department` or (None) the whole organisation: from
+    now on no write may change a day in it (`attendance_check`). Refused as
+    `month_close_check` says. In the audit trail, as done by `by`."""
+    month = month.replace(day=1)
+    month_close_check(month=month, department=department, by=by)
+    closure = ClosedMonth(month=month, department=department, closed_by=by)
+    whom = f"for {department.name}" if department else "for the organisation"
+    try:
+        with transaction.atomic(), disable_auditlog():  # logged below, with `by` as the actor
+            closure.save(force_insert=True)
+    except IntegrityError:  # closed by someone else at the same moment
+        raise ValidationError(
+            f"{format_month(month)} is already closed {whom}: someone closed it at the same "
+            "moment.",
+            code="already_closed",
+        ) from None
+    log_bulk([(None, closure)], actor=by)
+    return closure
+
+
+def _already_closed(closure: ClosedMonth) -> str:
+    whom = f"for {closure.department.name}" if closure.department_id else "for the organisation"
+    by = f" by {closure.closed_by}" if closure.closed_by_id else ""
+    return (
+        f"{format_month(closure.month)} is already closed {whom}{by}, on "
+        f"{format_moment(closure.closed_at)}. Reopen it first if it must change."
+    )
+
+
+@transaction.atomic
+def month_reopen(*, closure: ClosedMonth, reason: str, by) -> ClosedMonth:
+    """Reopen a closed month, saying why: its days may change again. The row stays, with
+    who reopened it, when and why (the history of closing and reopening). In the audit
+    trail, as done by `by`."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": ValidationError("Say why the month is reopened.", code="reason_missing")}
+        )
+    # Lock the row: of two people reopening at once, the second is told it is done.
+    current = ClosedMonth.objects.select_for_update().get(pk=closure.pk)
+    if current.reopened_at is not None:
+        raise ValidationError(
+            f"{closure} was already reopened on {format_moment(current.reopened_at)}.",
+            code="already_reopened",
+        )
+    longest = ClosedMonth._meta.get_field("reopen_reason").max_length
+    if len(reason) > longest:
+        raise ValidationError(
+            {
+                "reason": ValidationError(
+                    f"Say why in at most {longest} characters (this is {len(reason)}).",
+                    code="reason_too_long",
+                )
+            }
+        )
+    before = snapshot(current)
+    closure.reopened_at, closure.reopened_by, closure.reopen_reason = timezone.now(), by, reason
+    with disable_auditlog():  # logged below, with `by` as the actor
+        closure.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    log_bulk([(before, closure)], actor=by)
+    return closure

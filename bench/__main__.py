@@ -43,6 +43,7 @@ from bench.jobs import (
     remove_imported,
 )
 from bench.load import run_load, run_rate_limit
+from bench.payroll import measure_payroll_export
 from bench.people import measure_people, prepare_people
 from bench.punches import measure_punch_import
 from bench.report import (
@@ -145,8 +146,9 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--only",
-        choices=["punches"],
-        help="Measure only this, on the seeded database (punches: the device import).",
+        choices=["punches", "payroll"],
+        help="Measure only this, on the seeded database (punches: the device import; "
+        "payroll: a month closed and its payroll export as a job).",
     )
     parser.add_argument(
         "--export-rows",
@@ -255,8 +257,11 @@ def main(argv=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         user = prepare_user(password)
-        if args.only == "punches":
-            jobs = {"punch_import": measure_punch_import(env, work_dir, user, args.punches)}
+        if args.only:
+            if args.only == "punches":
+                jobs = {"punch_import": measure_punch_import(env, work_dir, user, args.punches)}
+            else:
+                jobs = {"payroll_export": measure_payroll_export(env, work_dir, user)}
             results = {
                 "date": started_at.isoformat(timespec="seconds"),
                 "machine": machine_info(),
@@ -353,6 +358,7 @@ def main(argv=None) -> int:
                 log(f"removed the {removed:,} imported employees again")
             if args.punches:
                 jobs["punch_import"] = measure_punch_import(env, work_dir, user, args.punches)
+            jobs["payroll_export"] = measure_payroll_export(env, work_dir, user)
         load_after = os.getloadavg()
         server_log_problems = server.problems()
         server.stop()

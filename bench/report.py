@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from bench.api import api_lines
+from bench.payroll import payroll_export_line
 from bench.people import people_lines
 from bench.punches import punch_import_line
 
@@ -196,6 +197,9 @@ def jobs_lines(jobs: dict) -> list[str]:
     punches = jobs.get("punch_import")
     if punches:
         lines.append(punch_import_line(punches))
+    payroll = jobs.get("payroll_export")
+    if payroll:
+        lines.append(payroll_export_line(payroll))
     load = jobs.get("load")
     if load:
         ok = load["errors"] == 0 and (load["p95_ms"] or 0) < TARGET_LOAD_P95_MS

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "approvals",
     "imports",
     "people",
+    "payroll",
     "dashboard",
     "activity",
     "api",

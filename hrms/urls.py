@@ -49,6 +49,7 @@ urlpatterns = [
     path("departments/", include(department_patterns)),
     path("attendance/", include("attendance.urls")),
     path("holidays/", include(holiday_patterns)),
+    path("payroll/", include("payroll.urls")),
     path("admin/", admin.site.urls),
     path("api/", api_urls),
     path("account/tokens/", include("api.urls")),

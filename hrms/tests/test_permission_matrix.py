@@ -132,6 +132,11 @@ RULES = {
     "leave:calendar": (READ, NO_POST),
     "leave:feed_settings": (READ, READ),
     "leave:feed": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
+    # Closing a month for payroll, reopening it, and its export: HR admins only.
+    "payroll:months": (HR, NO_POST),
+    "payroll:close": (HR, HR),
+    "payroll:reopen": (HR, HR),
+    "payroll:export": (HR, NO_POST),
 }
 # Every admin page is for staff only; none of these users is staff.
 ADMIN = "login admin admin admin admin admin admin"
@@ -202,6 +207,8 @@ def kwargs_for(name, route, world, which="in"):
         "employee_id": objects["employee"].pk,
         "day": objects["record"].date.isoformat(),
     }
+    if "closure" in objects:  # a month closed for payroll
+        values.update(year=objects["closure"].month.year, month=objects["closure"].month.month)
     if "<uuid:pk>" in route:
         values["pk"] = world["job" if name.startswith("jobs:") else "batch"].pk
         if name.startswith("approvals:"):
@@ -216,6 +223,8 @@ def kwargs_for(name, route, world, which="in"):
             values["pk"] = world["holiday"].pk
         elif namespace == "tokens":
             values["pk"] = world["token"].pk
+        elif namespace == "payroll":
+            values["pk"] = objects["closure"].pk
     return {
         key: value for key, value in values.items() if f":{key}>" in route or f"<{key}>" in route
     }

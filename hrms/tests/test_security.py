@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from attendance.models import ClosedMonth
 from employees.tests.factories import EmployeeFactory
 from hrms.tests.test_permission_matrix import APP_URLS, ROUTES, kwargs_for
 from imports.models import ImportBatch
@@ -97,6 +98,7 @@ INLINE_STYLE = re.compile(r"<style\b|\sstyle=", re.IGNORECASE)
 def world(admin_user, one_of_each):
     """One of everything, so every page has something to show."""
     objects = {key: one_of_each[key] for key in ("employee", "record", "department")}
+    objects["closure"] = ClosedMonth.objects.create(month=datetime.date(2001, 1, 1))
     job = Job.objects.create(
         kind="imports.preview",
         title="Check new.csv",

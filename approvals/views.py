@@ -152,7 +152,9 @@ def new_correction(request):
     )
     days = []
     if form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)  # as sent: a refusal below takes fields out of the form's
+        if data["start"] <= data["end"]:
+            days = selectors.days_now(data["employee"], data["start"], data["end"])
         if request.method == "POST":
             try:
                 made = services.request_correction(
@@ -171,8 +173,6 @@ def new_correction(request):
                 whom = made.approver.full_name if made.approver else "HR"
                 messages.success(request, f"Asked: {made.summary}. It waits for {whom}.")
                 return redirect(made)
-        if data["start"] <= data["end"]:
-            days = selectors.days_now(data["employee"], data["start"], data["end"])
     context = {
         "form": form,
         "own": own,

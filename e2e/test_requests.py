@@ -117,3 +117,28 @@ def test_leave_and_a_correction_approved_together(new_page, hr_admin, team):
         f"/attendance/?search={grace.employee_id}&start={day.isoformat()}&end={day.isoformat()}"
     )
     expect(hr.get_by_text("in 09:00, out 17:00").first).to_be_visible()
+
+    # HR closes last month for payroll, and downloads its payroll summary.
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    hr.goto("/payroll/")
+    hr.get_by_role("textbox", name="Month").fill(last_month.isoformat()[:7])
+    hr.get_by_role("button", name="Review and close…").click()
+    dialog = hr.get_by_role("dialog")
+    expect(dialog.get_by_text(re.compile("Nothing can change after this"))).to_be_visible()
+    dialog.get_by_role("button", name=f"Close {last_month:%B %Y}").click()
+    expect(hr.get_by_text(re.compile("closed for payroll", re.IGNORECASE)).first).to_be_visible()
+    hr.get_by_role("link", name=re.compile("Export CSV")).first.click()
+    with hr.expect_download() as download:
+        hr.get_by_role("link", name=re.compile("^Download ")).click()
+    summary = download.value.path().read_text(encoding="utf-8-sig")
+    assert "Grace Hopper" in summary
+    assert "Days present" in summary.splitlines()[0]
+
+    # Nobody can change a day of the closed month now: Grace's correction is refused.
+    page.goto("/requests/new/correction/")
+    page.get_by_label("First day").fill(last_month.isoformat())
+    page.get_by_label("Last day").fill(last_month.isoformat())
+    page.get_by_label("Mark the days as").select_option(label="Present")
+    page.get_by_label("Why").fill("Was there")
+    page.get_by_role("button", name="Send the request").click()
+    expect(page.get_by_text(re.compile("is closed for payroll")).first).to_be_visible()

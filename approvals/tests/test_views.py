@@ -282,3 +282,26 @@ class TestInboxScope:
         ask(people, monday_next_year())
         client.force_login(people["worker"].user)
         assertContains(client.get(reverse("approvals:inbox")), "No requests wait")
+
+
+class TestNewCorrection:
+    def test_a_day_of_a_closed_month_is_refused_with_the_reason(self, client, people):
+        from attendance.models import ClosedMonth
+
+        last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(
+            day=1
+        )
+        ClosedMonth.objects.create(month=last_month)
+        client.force_login(people["worker"].user)
+        data = {"employee": "WORK", "start": last_month, "end": last_month}
+        data |= {"set_status": "present", "reason": "I was there"}
+        response = client.post(reverse("approvals:new_correction"), data)
+        assertContains(response, "is closed for payroll", status_code=400)
+        assert not Request.objects.exists()
+
+    def test_nothing_to_change_is_refused(self, client, people):
+        client.force_login(people["worker"].user)
+        day = last_monday()
+        data = {"employee": "WORK", "start": day, "end": day, "reason": "x"}
+        response = client.post(reverse("approvals:new_correction"), data)
+        assertContains(response, "Say what to change", status_code=400)

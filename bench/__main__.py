@@ -56,6 +56,7 @@ from bench.report import (
     verdict,
     write_results,
 )
+from bench.requests import measure_requests, prepare_requests, requests_lines
 from bench.scenarios import (
     InProcess,
     Page,
@@ -145,8 +146,15 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--only",
-        choices=["punches"],
-        help="Measure only this, on the seeded database (punches: the device import).",
+        choices=["punches", "requests"],
+        help="Measure only this, on the seeded database (punches: the device import; "
+        "requests: the approvals inbox and a bulk approval).",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=1_000,
+        help="Requests waiting in the approvals inbox (half of them approved at once, up to 500).",
     )
     parser.add_argument(
         "--export-rows",
@@ -270,6 +278,35 @@ def main(argv=None) -> int:
             print(jobs_lines(jobs)[0])
             print(f"results: {output}")
             return 0
+        if args.only == "requests":
+            prepared = prepare_requests(password, pending=args.requests)
+            from django.db import connections
+
+            connections.close_all()
+            manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+            server = Server(env, work_dir, args.workers)
+            server.start()
+            requests = measure_requests(
+                server.port, password, prepared, warmup=args.warmup, repeat=args.repeat
+            )
+            server.stop()
+            server = None
+            results = {
+                "date": started_at.isoformat(timespec="seconds"),
+                "machine": machine_info(),
+                "database": {"vendor": db.vendor, "version": database_version()},
+                "only": args.only,
+                "pages": [],
+                "requests": requests,
+            }
+            output = Path(args.output) if args.output else work_dir / "results.json"
+            write_results(results, output)
+            print("\n".join(requests_lines(requests)))
+            for key in ("inbox_selector", "inbox_page_selector"):
+                print(f"\n===== explain: {key}\n{requests[key]['explain']}")
+            print(f"\nqueries of the bulk approval: {requests['decide']['queries_by_table']}")
+            print(f"results: {output}")
+            return 0
         ds = read_dataset(args.search)
         log(
             f"data set: {ds.employees} employees ({ds.active} active), {ds.departments} "
@@ -279,6 +316,7 @@ def main(argv=None) -> int:
         people_prepared = prepare_people(
             password, first_day=ds.first_day, department=ds.roster_department
         )
+        requests_prepared = prepare_requests(password, pending=args.requests)
         from django.db import connections
 
         connections.close_all()
@@ -308,6 +346,9 @@ def main(argv=None) -> int:
             warmup=args.warmup,
             repeat=args.repeat,
             admin=browser,
+        )
+        requests = measure_requests(
+            server.port, password, requests_prepared, warmup=args.warmup, repeat=args.repeat
         )
 
         api = {}
@@ -503,6 +544,7 @@ def main(argv=None) -> int:
             "jobs": jobs,
             "api": api,
             "people": people,
+            "requests": requests,
             "profiles": profiles,
             "explains": explains,
             "server_log_problems": server_log_problems,

@@ -14,6 +14,7 @@ from pathlib import Path
 from bench.api import api_lines
 from bench.people import people_lines
 from bench.punches import punch_import_line
+from bench.requests import requests_lines
 
 # Targets (on a 2-core machine, PostgreSQL).
 TARGET_MEDIAN_MS = 50.0
@@ -143,6 +144,8 @@ def print_summary(results: dict, days: int, output: Path) -> None:
     for line in jobs_lines(results.get("jobs") or {}):
         print(line)
     for line in people_lines(results["people"]) if results.get("people") else []:
+        print(line)
+    for line in requests_lines(results["requests"]) if results.get("requests") else []:
         print(line)
     print(
         f"machine: {results['machine']['cpus']} CPUs, load {load['loadavg_before'][0]:.2f} -> "

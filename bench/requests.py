@@ -4,8 +4,9 @@ action (target DECIDE_TARGET_S).
 
 `prepare_requests` seeds the requests in bulk (Leave, Request and Event rows: leave of
 one to three working days ahead, and corrections of the time clock's recent days, by
-turns), one each for PENDING current employees, waiting for their managers; the demo's
-leave types are made if missing. The benchmark's requests are known by their reason
+turns), one each for PENDING current employees: leave waiting for their managers, the
+corrections approved by them and waiting for HR (the demo's route for corrections); the
+demo's leave types are made if missing. The benchmark's requests are known by their reason
 (REASON): each run takes out the earlier run's and seeds them again, so `--reuse` runs
 start alike.
 
@@ -109,8 +110,11 @@ def prepare_requests(password: str, *, pending: int = PENDING, seed: int = 1) ->
                 leaves.append(leave)
                 request.leave, request.start, request.end = leave, days[0], days[-1]
             else:
+                # Corrections go on to HR once the manager approves (the demo's route):
+                # these wait there, so approving them applies them.
                 day = rng.choice(corrected)
                 request.kind, request.start, request.end = Kind.CORRECTION, day, day
+                request.stage, request.approver_id = Request.Stage.HR, None
                 if rng.random() < 0.7:
                     request.check_out = datetime.time(17, 30)
                 else:
@@ -128,8 +132,13 @@ def prepare_requests(password: str, *, pending: int = PENDING, seed: int = 1) ->
         Request.objects.bulk_update(requests, ["created_at"], batch_size=1000)
         Event.objects.bulk_create(
             [
-                Event(request=r, action=Event.Action.SUBMITTED, by=hr, comment=REASON)
+                Event(request=r, action=action, by=hr, comment=REASON)
                 for r in requests
+                for action in (
+                    [Event.Action.SUBMITTED]
+                    if r.stage == Request.Stage.MANAGER
+                    else [Event.Action.SUBMITTED, Event.Action.FORWARDED]
+                )
             ],
             batch_size=1000,
         )

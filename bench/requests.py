@@ -293,6 +293,7 @@ def measure_decide(user, *, bulk: int, repeat: int) -> dict:
 
     run()  # warm-up
     times = [run()[0] for _ in range(repeat)]
+    connection.queries_log.clear()  # room for every query of one run
     _, queries, result = run(capture=True)
     by_table: dict[str, int] = {}
     for query in queries:

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import HR_ADMIN
 from accounts.scoping import Scope
+from employees.models import Employee
 
 from .models import Request
 
@@ -27,7 +28,8 @@ def hr_approvers(department_id) -> list:
 
 def inbox(*, user, scope: Scope, is_hr: bool) -> QuerySet[Request]:
     """The requests waiting for `user`'s decision, oldest first: those waiting for them as
-    manager, and (as HR) every one waiting in their scope, except their own."""
+    manager, and (as HR) every one waiting in their scope, except their own. Six queries
+    for a page of them, however many wait."""
     waiting = Request.objects.filter(status=Request.Status.PENDING)
     mine = Q(approver__user=user)
     if is_hr and scope.is_limited:
@@ -35,11 +37,14 @@ def inbox(*, user, scope: Scope, is_hr: bool) -> QuerySet[Request]:
         waiting = waiting.filter(mine | Q(pk__in=hr))
     elif not is_hr:
         waiting = waiting.filter(mine)
+    # (HR who sees everyone: every request waiting, theirs as manager among them.)
+    # Their own, by a subquery on the employee's unique user: no join for it. The rows'
+    # people and leave come in a query each (prefetched) for the page's rows only, rather
+    # than joined to every request waiting before the oldest are picked.
+    own = Employee.objects.filter(user=user).values("pk")
     return (
-        waiting.exclude(employee__user=user)
-        .select_related(
-            "employee", "employee__department", "approver", "leave", "leave__leave_type"
-        )
+        waiting.exclude(employee__in=own)
+        .prefetch_related("employee__department", "approver", "leave__leave_type")
         .order_by("created_at", "pk")
     )
 

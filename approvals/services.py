@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.scoping import Scope
 from attendance.models import Status as AttendanceStatus
 from attendance.models import closures_between
-from attendance.services import attendance_check, attendance_mark_range
+from attendance.services import MarkRange, attendance_check, attendance_mark_ranges
 from core.db import save_validated, update_many
 from core.formats import format_day
 from employees.models import Employee
@@ -309,7 +309,14 @@ def requests_decide(*, ids, approve: bool, comment: str = "", by, is_hr, scope: 
     rows = (
         Request.objects.select_for_update(of=("self",))
         .filter(pk__in=list(ids))
-        .select_related("employee", "employee__user", "approver", "leave", "leave__leave_type")
+        .select_related(
+            "employee",
+            "employee__user",
+            "approver",
+            "requested_by",
+            "leave",
+            "leave__leave_type",
+        )
     )
     rows = scope.limit(rows, "employee__department")
     result = Decided()
@@ -346,7 +353,9 @@ def requests_decide(*, ids, approve: bool, comment: str = "", by, is_hr, scope: 
     status = Request.Status.APPROVED if approve else Request.Status.REJECTED
     for request in final:
         request.status, request.decided_at, request.decided_by = status, now, by
-    update_many(decided, ["status", "stage", "approver", "decided_at", "decided_by"])
+    # One UPDATE each: the decided (their approvers stay as they were), the forwarded.
+    update_many(final, ["status", "decided_at", "decided_by"])
+    update_many(result.forwarded, ["stage", "approver"])
     leaves = []
     for request in final:
         if request.kind == Kind.LEAVE:
@@ -354,9 +363,7 @@ def requests_decide(*, ids, approve: bool, comment: str = "", by, is_hr, scope: 
             leaves.append(request.leave)
     if approve:
         leaves_approve(leaves=leaves, note=_approved_note(by), by=by)
-        for request in final:
-            if request.kind == Kind.CORRECTION:
-                _apply_correction(request, by)
+        _apply_corrections([r for r in final if r.kind == Kind.CORRECTION], by)
     else:
         leaves_release(leaves=leaves, state=Leave.State.REJECTED, by=by)
     Event.objects.bulk_create(
@@ -384,26 +391,34 @@ def _approved_note(by) -> str:
     return f"approved by {name}" if name else "approved"
 
 
-def _apply_correction(request: Request, by) -> None:
-    note = f"Correction approved by {getattr(by, 'username', 'HR')}: {request.reason}"[:200]
-    if request.set_status:
-        attendance_mark_range(
-            employee=request.employee,
-            start=request.start,
-            end=request.end,
-            status=request.set_status,
-            note=note,
-            overwrite=True,
-            by=by,
-        )
-    entries = _punch_entries(
-        request.employee,
-        request.start,
-        request.end,
-        request.check_in,
-        request.check_out,
-        request.pk,
+def _apply_corrections(requests: list[Request], by) -> None:
+    """Mark the statuses the corrections set, then add their punches: all at once."""
+    name = getattr(by, "username", "HR")
+    attendance_mark_ranges(
+        ranges=[
+            MarkRange(
+                employee=request.employee,
+                start=request.start,
+                end=request.end,
+                status=request.set_status,
+                note=f"Correction approved by {name}: {request.reason}"[:200],
+            )
+            for request in requests
+            if request.set_status
+        ],
+        overwrite=True,
+        by=by,
     )
+    entries = []
+    for request in requests:
+        entries += _punch_entries(
+            request.employee,
+            request.start,
+            request.end,
+            request.check_in,
+            request.check_out,
+            request.pk,
+        )
     punches_enter(entries=entries, source=PunchSource.CORRECTION, by=by)
 
 

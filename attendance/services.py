@@ -291,57 +291,113 @@ def attendance_mark_range(
     Weekly off days and holidays are skipped; days already marked are kept unless
     `overwrite`. All days are saved, or none.
     """
-    if start > end:
-        raise ValidationError({"end": "The last day cannot be before the first day."})
-    if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise ValidationError(
-            {"end": f"Mark at most {MAX_RANGE_DAYS} days at once; split a longer period."}
-        )
-    if status not in Status.values:
-        raise ValidationError({"status": "Choose one of the statuses."})
-    closures = closures_between(start, end)
-    for day, field in ((start, "start"), (end, "end")):
-        try:
-            attendance_check(employee=employee, day=day, closures=closures)
-        except ValidationError as error:
-            raise ValidationError({field: error.messages}) from None
-    for day in days(start, end):
-        closures.check(employee, day)  # a month closed in the middle of the range
+    (result,) = attendance_mark_ranges(
+        ranges=[MarkRange(employee=employee, start=start, end=end, status=status, note=note)],
+        overwrite=overwrite,
+        by=by,
+    )
+    return result
 
-    calendar = Calendar.between(start, end)
+
+@dataclass(frozen=True)
+class MarkRange:
+    employee: Employee
+    start: datetime.date
+    end: datetime.date
+    status: str
+    note: str = ""
+
+
+@transaction.atomic
+def attendance_mark_ranges(
+    *, ranges: list[MarkRange], overwrite: bool = False, by=None
+) -> list[RangeResult]:
+    """`attendance_mark_range` of each of `ranges` (each its own employee, period and
+    status), all saved or none, in a fixed number of queries however many. Where two
+    ranges share an employee's day, the later one's status is the day's."""
+    for mark in ranges:
+        if mark.start > mark.end:
+            raise ValidationError({"end": "The last day cannot be before the first day."})
+        if (mark.end - mark.start).days + 1 > MAX_RANGE_DAYS:
+            raise ValidationError(
+                {"end": f"Mark at most {MAX_RANGE_DAYS} days at once; split a longer period."}
+            )
+        if mark.status not in Status.values:
+            raise ValidationError({"status": "Choose one of the statuses."})
+    if not ranges:
+        return []
+    first, last = min(m.start for m in ranges), max(m.end for m in ranges)
+    closures = closures_between(first, last)
+    for mark in ranges:
+        for day, field in ((mark.start, "start"), (mark.end, "end")):
+            try:
+                attendance_check(employee=mark.employee, day=day, closures=closures)
+            except ValidationError as error:
+                raise ValidationError({field: error.messages}) from None
+        for day in days(mark.start, mark.end):
+            closures.check(mark.employee, day)  # a month closed in the middle of the range
+
+    calendar = Calendar.between(first, last)
+    employees = {mark.employee.pk: mark.employee for mark in ranges}
     existing = {
-        record.date: record
+        (record.employee_id, record.date): record
         for record in AttendanceRecord.objects.select_for_update().filter(
-            employee=employee, date__range=(start, end)
+            employee__in=list(employees), date__range=(first, last)
         )
     }
     for record in existing.values():
-        record.employee = employee  # already loaded: no query to describe the change
-    to_create, to_update = [], []
-    kinds = {WEEKLY_OFF: 0, HOLIDAY: 0}
-    kept = 0
+        record.employee = employees[record.employee_id]  # loaded: no query to describe it
+    created: dict = {}  # (employee, day) -> the new record
+    updated: dict = {}  # (employee, day) -> (before, after)
+    results = []
     now = timezone.now()
-    for day in calendar.days_between():
-        kind = calendar.kind(day)
-        if kind in kinds:
-            kinds[kind] += 1
-        elif day not in existing:
-            to_create.append(
-                AttendanceRecord(
-                    employee=employee, date=day, status=status, note=note, marked_by=by
+    for mark in ranges:
+        kinds = {WEEKLY_OFF: 0, HOLIDAY: 0}
+        marked = replaced = kept = 0
+        for day in days(mark.start, mark.end):
+            kind = calendar.kind(day)
+            key = (mark.employee.pk, day)
+            if kind in kinds:
+                kinds[kind] += 1
+            elif key in created:  # an earlier range of these marks it: the later wins
+                created[key].status, created[key].note = mark.status, mark.note
+                marked += 1
+            elif key not in existing:
+                created[key] = AttendanceRecord(
+                    employee=mark.employee,
+                    date=day,
+                    status=mark.status,
+                    note=mark.note,
+                    marked_by=by,
                 )
+                marked += 1
+            elif overwrite:
+                record = existing[key]
+                before = updated[key][0] if key in updated else snapshot(record)
+                record.status, record.note, record.marked_by, record.updated_at = (
+                    mark.status,
+                    mark.note,
+                    by,
+                    now,
+                )
+                record.source = Source.HAND
+                updated[key] = (before, record)
+                replaced += 1
+            else:
+                kept += 1
+        results.append(
+            RangeResult(
+                marked=marked,
+                replaced=replaced,
+                kept=kept,
+                weekly_off=kinds[WEEKLY_OFF],
+                holidays=kinds[HOLIDAY],
             )
-        elif overwrite:
-            record = existing[day]
-            before = snapshot(record)
-            record.status, record.note, record.marked_by, record.updated_at = status, note, by, now
-            record.source = Source.HAND
-            to_update.append((before, record))
-        else:
-            kept += 1
+        )
+    to_create, to_update = list(created.values()), list(updated.values())
     try:
         with transaction.atomic():
-            AttendanceRecord.objects.bulk_create(to_create)
+            AttendanceRecord.objects.bulk_create(to_create, batch_size=1000)
     except IntegrityError:
         raise ValidationError(
             "Someone else marked some of these days at the same moment. Nothing was saved; "
@@ -353,13 +409,7 @@ def attendance_mark_range(
     log_bulk([*((None, record) for record in to_create), *to_update], actor=by)
     figures_changed([record.date for record in to_create] + [r.date for _, r in to_update])
     marks_changed.send(AttendanceRecord, records=[*to_create, *(r for _, r in to_update)])
-    return RangeResult(
-        marked=len(to_create),
-        replaced=len(to_update),
-        kept=kept,
-        weekly_off=kinds[WEEKLY_OFF],
-        holidays=kinds[HOLIDAY],
-    )
+    return results
 
 
 # What a file may say for a status: the label, the stored value, or the one-letter code.

@@ -15,6 +15,8 @@ What it does (docs/performance.md explains the numbers):
    DEBUG off, WEB_CONCURRENCY=2), signs in over HTTP and times each page: a few
    warm-up requests, then N measured rounds, one client, sequential; every round asks
    for every page once, so background load on the machine hits every page alike.
+   Then the approvals inbox of an HR admin with 1,000 requests waiting, and approving
+   500 of them in one action (bench.requests; in-process while their views are stubs).
 3. Streams a month's CSV export of everyone while sampling the gunicorn workers'
    VmRSS, to show memory stays flat.
 4. Counts the database queries of every page in-process (Django's test Client and

@@ -57,6 +57,7 @@ from bench.report import (
     verdict,
     write_results,
 )
+from bench.requests import measure_requests, prepare_requests, requests_lines
 from bench.scenarios import (
     InProcess,
     Page,
@@ -146,9 +147,16 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--only",
-        choices=["punches", "payroll"],
+        choices=["punches", "payroll", "requests"],
         help="Measure only this, on the seeded database (punches: the device import; "
-        "payroll: a month closed and its payroll export as a job).",
+        "payroll: a month closed and its payroll export as a job; requests: the approvals "
+        "inbox and a bulk approval).",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=1_000,
+        help="Requests waiting in the approvals inbox (half of them approved at once, up to 500).",
     )
     parser.add_argument(
         "--export-rows",
@@ -257,7 +265,7 @@ def main(argv=None) -> int:
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         user = prepare_user(password)
-        if args.only:
+        if args.only in ("punches", "payroll"):
             if args.only == "punches":
                 jobs = {"punch_import": measure_punch_import(env, work_dir, user, args.punches)}
             else:
@@ -275,6 +283,35 @@ def main(argv=None) -> int:
             print(jobs_lines(jobs)[0])
             print(f"results: {output}")
             return 0
+        if args.only == "requests":
+            prepared = prepare_requests(password, pending=args.requests)
+            from django.db import connections
+
+            connections.close_all()
+            manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+            server = Server(env, work_dir, args.workers)
+            server.start()
+            requests = measure_requests(
+                server.port, password, prepared, warmup=args.warmup, repeat=args.repeat
+            )
+            server.stop()
+            server = None
+            results = {
+                "date": started_at.isoformat(timespec="seconds"),
+                "machine": machine_info(),
+                "database": {"vendor": db.vendor, "version": database_version()},
+                "only": args.only,
+                "pages": [],
+                "requests": requests,
+            }
+            output = Path(args.output) if args.output else work_dir / "results.json"
+            write_results(results, output)
+            print("\n".join(requests_lines(requests)))
+            for key in ("inbox_selector", "inbox_page_selector"):
+                print(f"\n===== explain: {key}\n{requests[key]['explain']}")
+            print(f"\nqueries of the bulk approval: {requests['decide']['queries_by_table']}")
+            print(f"results: {output}")
+            return 0
         ds = read_dataset(args.search)
         log(
             f"data set: {ds.employees} employees ({ds.active} active), {ds.departments} "
@@ -284,6 +321,7 @@ def main(argv=None) -> int:
         people_prepared = prepare_people(
             password, first_day=ds.first_day, department=ds.roster_department
         )
+        requests_prepared = prepare_requests(password, pending=args.requests)
         from django.db import connections
 
         connections.close_all()
@@ -313,6 +351,9 @@ def main(argv=None) -> int:
             warmup=args.warmup,
             repeat=args.repeat,
             admin=browser,
+        )
+        requests = measure_requests(
+            server.port, password, requests_prepared, warmup=args.warmup, repeat=args.repeat
         )
 
         api = {}
@@ -509,6 +550,7 @@ def main(argv=None) -> int:
             "jobs": jobs,
             "api": api,
             "people": people,
+            "requests": requests,
             "profiles": profiles,
             "explains": explains,
             "server_log_problems": server_log_problems,

@@ -15,6 +15,7 @@ from bench.api import api_lines
 from bench.payroll import payroll_export_line
 from bench.people import people_lines
 from bench.punches import punch_import_line
+from bench.requests import requests_lines
 
 # Targets (on a 2-core machine, PostgreSQL).
 TARGET_MEDIAN_MS = 50.0
@@ -144,6 +145,8 @@ def print_summary(results: dict, days: int, output: Path) -> None:
     for line in jobs_lines(results.get("jobs") or {}):
         print(line)
     for line in people_lines(results["people"]) if results.get("people") else []:
+        print(line)
+    for line in requests_lines(results["requests"]) if results.get("requests") else []:
         print(line)
     print(
         f"machine: {results['machine']['cpus']} CPUs, load {load['loadavg_before'][0]:.2f} -> "

@@ -15,6 +15,8 @@ from psycopg.copy import QueuedLibpqWriter
 from accounts.services import kiosk_account_create
 from attendance.calendar import last_working_days
 from attendance.models import AttendanceRecord
+from demo.accounts import employee_account
+from demo.requests import demo_requests
 from employees.models import Department, Employee
 from timeclock.models import KioskPin
 from timeclock.services import kiosk_pin_set
@@ -128,6 +130,14 @@ def create_demo_data(
         _create_demo_attendance(people, working=working[: days - punch_days], rng=rng, today=today)
     if punch_days:
         _demo_punches(people, working=working[-punch_days:], rng=rng, today=today)
+    manager, report = demo_pair()
+    demo_requests(
+        manager=manager,
+        report=report,
+        past=working[: days - punch_days],
+        recent=working[days - punch_days :],
+        rng=rng,
+    )
 
 
 def _demo_punches(people, *, working, rng: random.Random, today) -> None:
@@ -226,31 +236,34 @@ def _reporting_lines(people: list[Employee]) -> None:
             person.manager = leads[n % len(leads)]
 
 
-def demo_accounts(password: str) -> list[Employee]:
-    """Accounts (role Employee, named by their email) for a manager of the demo data and
-    for one of their reports, so the demo shows what each sees, each with the kiosk PIN
-    DEMO_PIN. Made once; `password` is set whenever it is not theirs yet. Returns them,
-    manager first (none without data)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import EMPLOYEE
-
+def demo_pair() -> tuple[Employee | None, Employee | None]:
+    """The demo's manager (the first current employee who has a manager and current
+    reports) and their first current report, each with an account (`employee_account`):
+    requests go to the manager."""
     leads = Employee.objects.filter(is_active=True, manager__isnull=False, reports__is_active=True)
     manager = leads.order_by("employee_id").first()
     if manager is None:
-        return []
+        return None, None
     report = manager.reports.filter(is_active=True).order_by("employee_id").first()
-    User = get_user_model()
-    role = Group.objects.get(name=EMPLOYEE)
     for person in (manager, report):
-        if person.user is None:
-            person.user = User.objects.create_user(person.email, email=person.email)
-            person.user.groups.add(role)
-            person.save(update_fields=["user"])
-        if not person.user.check_password(password):
-            person.user.set_password(password)
-            person.user.save(update_fields=["password"])
+        employee_account(person)
+    return manager, report
+
+
+def demo_accounts(password: str) -> list[Employee]:
+    """Accounts for the demo's manager and report (`demo_pair`), so the demo shows what
+    each sees, each with the kiosk PIN DEMO_PIN. Made once; `password` (and their email
+    address) is set whenever it is not theirs yet. Returns them, manager first (none
+    without data)."""
+    manager, report = demo_pair()
+    if manager is None:
+        return []
+    for person in (manager, report):
+        user = person.user
+        if not user.check_password(password) or user.email != person.email:
+            user.set_password(password)
+            user.email = person.email
+            user.save(update_fields=["password", "email"])
         if not KioskPin.objects.filter(employee=person).exists():
             kiosk_pin_set(employee=person, pin=DEMO_PIN)
     return [manager, report]

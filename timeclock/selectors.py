@@ -104,40 +104,61 @@ def working_days(
     `employee`'s working pattern in force each day (`in_force`'s rule, `pattern_of`); on
     days with no pattern, by the organisation's calendar (attendance.calendar). Four
     queries however long the period: leave counts its days with this."""
-    own = list(
-        PatternAssignment.objects.filter(employee=employee, starts_on__lte=end)
+    return working_days_of([(employee, start, end)])[0]
+
+
+def working_days_of(
+    periods: list[tuple[Employee, datetime.date, datetime.date]],
+) -> list[dict[datetime.date, str]]:
+    """`working_days` of each (employee, start, end) of `periods`, in their order. Four
+    queries however many periods: approving leave in bulk counts its days with this."""
+    if not periods:
+        return []
+    last = max(end for _, _, end in periods)
+    own: dict = {}
+    for employee_id, *row in (
+        PatternAssignment.objects.filter(
+            employee__in={employee.pk for employee, _, _ in periods}, starts_on__lte=last
+        )
         .order_by("starts_on")
-        .values_list("starts_on", "pattern_id", "time_zone")
+        .values_list("employee_id", "starts_on", "pattern_id", "time_zone")
+    ):
+        own.setdefault(employee_id, []).append(row)
+    defaults = dict(
+        DepartmentPattern.objects.filter(
+            department_id__in={employee.department_id for employee, _, _ in periods}
+        ).values_list("department_id", "pattern_id")
     )
-    default = (
-        DepartmentPattern.objects.filter(department_id=employee.department_id)
-        .values_list("pattern_id", flat=True)
-        .first()
-    )
-    pattern_ids = {pattern_id for _, pattern_id, _ in own} | ({default} - {None})
+    pattern_ids = {row[1] for rows in own.values() for row in rows} | set(defaults.values())
     working = set(
         WorkPatternDay.objects.filter(pattern__in=pattern_ids, working=True).values_list(
             "pattern_id", "weekday"
         )
     )
-    calendar = Calendar.between(start, end)
-    kinds = {}
-    for day in calendar.days_between():
-        mine = [row for row in own if row[0] <= day]
-        row = {
-            "own_pattern": mine[-1][1] if mine else None,
-            "own_zone": mine[-1][2] if mine else "",
-            "default_pattern": default,
-            "date_joined": employee.date_joined,
-        }
-        pattern_id, _ = pattern_of(row, day)
-        if day in calendar.holidays:
-            kinds[day] = HOLIDAY
-        elif pattern_id is None:
-            kinds[day] = calendar.kind(day)
-        else:
-            kinds[day] = WORKING if (pattern_id, day.weekday()) in working else WEEKLY_OFF
-    return kinds
+    calendar = Calendar.between(min(start for _, start, _ in periods), last)
+    result = []
+    for employee, start, end in periods:
+        assigned = [row for row in own.get(employee.pk, []) if row[0] <= end]
+        default = defaults.get(employee.department_id)
+        kinds = {}
+        for n in range((end - start).days + 1):
+            day = start + datetime.timedelta(days=n)
+            mine = [row for row in assigned if row[0] <= day]
+            row = {
+                "own_pattern": mine[-1][1] if mine else None,
+                "own_zone": mine[-1][2] if mine else "",
+                "default_pattern": default,
+                "date_joined": employee.date_joined,
+            }
+            pattern_id, _ = pattern_of(row, day)
+            if day in calendar.holidays:
+                kinds[day] = HOLIDAY
+            elif pattern_id is None:
+                kinds[day] = calendar.kind(day)
+            else:
+                kinds[day] = WORKING if (pattern_id, day.weekday()) in working else WEEKLY_OFF
+        result.append(kinds)
+    return result
 
 
 @dataclass(frozen=True)

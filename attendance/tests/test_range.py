@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains
 
 from attendance import services
 from attendance.models import AttendanceRecord, Holiday
+from core.testing import shared_cache_cost
 from employees.tests.factories import EmployeeFactory
 
 from .factories import AttendanceRecordFactory
@@ -131,3 +132,57 @@ class TestPage:
 
     def test_unknown_employee_is_404(self, client, clerk):
         assert client.get("/attendance/employee/NOPE/range/").status_code == 404
+
+
+class TestManyRanges:
+    def test_marks_each_range_of_each_employee_in_the_same_queries_however_many(
+        self, amy, django_assert_max_num_queries
+    ):
+        ben = EmployeeFactory(employee_id="E2", date_joined=JOINED)
+        AttendanceRecordFactory(employee=ben, date=d(10), status="absent")
+        ranges = [
+            services.MarkRange(employee=amy, start=d(10), end=d(14), status="wfh", note="Home"),
+            services.MarkRange(employee=ben, start=d(10), end=d(11), status="present"),
+            # Amy again, the last two days: the later range is the day's.
+            services.MarkRange(employee=amy, start=d(13), end=d(14), status="present"),
+        ]
+        # Ten, and the shared cache's writes of the five days' figures.
+        with django_assert_max_num_queries(10 + 5 * shared_cache_cost()[1]) as captured:
+            results = services.attendance_mark_ranges(ranges=ranges, overwrite=True)
+        assert [(r.marked, r.replaced) for r in results] == [(5, 0), (1, 1), (2, 0)]
+        amy_days = dict(AttendanceRecord.objects.filter(employee=amy).values_list("date", "status"))
+        assert amy_days == {
+            d(10): "wfh",
+            d(11): "wfh",
+            d(12): "wfh",
+            d(13): "present",
+            d(14): "present",
+        }
+        assert AttendanceRecord.objects.get(employee=ben, date=d(10)).status == "present"
+        more = [
+            services.MarkRange(
+                employee=EmployeeFactory(date_joined=JOINED), start=d(3), end=d(7), status="wfh"
+            )
+            for _ in range(6)
+        ]
+        with django_assert_max_num_queries(len(captured.captured_queries)):  # five days again
+            services.attendance_mark_ranges(ranges=more)
+
+    def test_one_closed_day_refuses_them_all(self, amy):
+        from attendance.models import ClosedMonth
+
+        ben = EmployeeFactory(employee_id="E2", date_joined=JOINED)
+        ClosedMonth.objects.create(month=datetime.date(2025, 2, 1))
+        with pytest.raises(ValidationError, match="closed for payroll"):
+            services.attendance_mark_ranges(
+                ranges=[
+                    services.MarkRange(employee=amy, start=d(3), end=d(4), status="wfh"),
+                    services.MarkRange(
+                        employee=ben,
+                        start=datetime.date(2025, 2, 27),
+                        end=d(3),
+                        status="wfh",
+                    ),
+                ]
+            )
+        assert not AttendanceRecord.objects.exists()

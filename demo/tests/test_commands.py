@@ -2,6 +2,7 @@
 
 import collections
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from attendance.calendar import last_working_days
-from attendance.models import AttendanceRecord
+from attendance.models import AttendanceRecord, Closures
 from attendance.services import attendance_check
 from attendance.tests.factories import AttendanceRecordFactory
 from employees.models import Department, Employee
@@ -29,7 +30,8 @@ class TestSeedDemo:
         records = AttendanceRecord.objects.select_related("employee")
         assert records.exists()
         for record in records:
-            attendance_check(employee=record.employee, day=record.date)
+            # (The demo's closed month came after its days were written.)
+            attendance_check(employee=record.employee, day=record.date, closures=Closures({}))
             assert record.date.weekday() < 5
             assert record.date < timezone.localdate()
 
@@ -149,13 +151,18 @@ class TestBootstrapDemo:
         call_command("bootstrap_demo", credentials_file=str(secret))
         out = capsys.readouterr().out
         password = secret.read_text().strip()
-        accounts = Employee.objects.filter(user__isnull=False)
-        manager = accounts.filter(reports__in=accounts).distinct().get()
-        report = accounts.get(manager=manager)
+        manager = Employee.objects.get(user__username=re.search(r"as a manager: (\S+)", out)[1])
+        report = Employee.objects.get(user__username=re.search(r"reports to them: (\S+)", out)[1])
+        assert report.manager == manager
         for person in (manager, report):
-            assert f": {person.email}" in out
             assert person.user.check_password(password)
+            assert person.user.email == person.email
             assert person.user.groups.get().name == "Employee"
+        # The team's other accounts (their requests are the demo's) cannot sign in.
+        others = get_user_model().objects.filter(employee__isnull=False)
+        others = others.exclude(pk__in=[manager.user_id, report.user_id])
+        assert others.exists()
+        assert not any(user.has_usable_password() or user.email for user in others)
 
     def test_the_office_kiosk_and_a_pin_to_try_it(self, tmp_path, capsys):
         from django.contrib.auth.hashers import check_password
@@ -167,7 +174,7 @@ class TestBootstrapDemo:
         kiosk = get_user_model().objects.get(username="kiosk")
         assert kiosk.check_password(password)
         assert [g.name for g in kiosk.groups.all()] == ["Kiosk"]
-        report = Employee.objects.filter(user__isnull=False, manager__user__isnull=False).get()
+        report = Employee.objects.get(user__username=re.search(r"reports to them: (\S+)", out)[1])
         assert check_password("4826", report.kiosk_pin.pin)
         assert "office kiosk: kiosk (at http://127.0.0.1:8000/kiosk/" in out
         assert f"employee code {report.employee_id}, PIN 4826" in out

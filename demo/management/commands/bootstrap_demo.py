@@ -32,7 +32,8 @@ class Command(BaseCommand):
             create_demo_data(employees=40, departments=5, days=30, punch_days=10)
             self.stdout.write(
                 "Added demo data: 5 departments, 40 employees and 30 days of attendance "
-                "(the last 10 from the time clock's punches)."
+                "(the last 10 from the time clock's punches), leave taken, and requests "
+                "waiting for the manager below."
             )
         self.stdout.write(
             "\n"

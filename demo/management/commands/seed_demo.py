@@ -7,7 +7,10 @@ from employees.versions import employees_changed
 
 
 class Command(BaseCommand):
-    help = "Fill the database with realistic demo departments, employees and attendance."
+    help = (
+        "Fill the database with realistic demo departments, employees and attendance, "
+        "leave types, leave taken and requests waiting for approval."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -328,7 +328,9 @@ def requests_decide(*, ids, approve: bool, comment: str = "", by, is_hr, scope: 
             result.refused[request] = why
             continue
         route = routes.get(request.kind)
-        if approve and request.stage == Request.Stage.MANAGER and route and route.hr_after_manager:
+        # HR's approval is the last step: only a manager's goes on to HR.
+        hr_next = route is not None and route.hr_after_manager and not is_hr
+        if approve and request.stage == Request.Stage.MANAGER and hr_next:
             request.stage, request.approver = Request.Stage.HR, None
             result.forwarded.append(request)
         else:

@@ -149,6 +149,13 @@ class TestDecide:
         request.refresh_from_db()
         assert request.status == "approved"
 
+    def test_hr_deciding_first_is_the_last_step(self, people):
+        Route.objects.filter(kind="leave").update(hr_after_manager=True)
+        request = ask_leave(people, next_monday())
+        decide(people, [request], people["hr"], is_hr=True)
+        request.refresh_from_db()
+        assert request.status == "approved"
+
     def test_reject_needs_a_comment_and_frees_the_balance(self, people):
         request = ask_leave(people, next_monday())
         with pytest.raises(ValidationError):

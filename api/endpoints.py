@@ -4,7 +4,12 @@ Authentication: a personal token, created under "API tokens" in the app and sent
 "Authorization: Bearer TOKEN", or the browser's session with its CSRF token. Every
 call is checked against the user's role and department limits, goes through the
 services the pages use, and is recorded in the audit trail. Errors: {"detail": "..."}
-for 401, 403, 404, 409 and 429; 422 lists each invalid field.
+for 400, 401, 403, 404, 409 and 429; 422 lists each invalid field.
+
+Requests, approvals and leave (/api/v1/...): a request the rules refuse is 400 with why
+(the period, the reason, a half day, a comment to reject); 409 when it conflicts with
+what is there now (other leave or a correction of the same days, a month closed for
+payroll, a decision already taken, the balance left), so it may work once that changes.
 """
 
 import datetime

@@ -4,7 +4,12 @@ Authentication: a personal token, created under "API tokens" in the app and sent
 "Authorization: Bearer TOKEN", or the browser's session with its CSRF token. Every
 call is checked against the user's role and department limits, goes through the
 services the pages use, and is recorded in the audit trail. Errors: {"detail": "..."}
-for 401, 403, 404, 409 and 429; 422 lists each invalid field.
+for 400, 401, 403, 404, 409 and 429; 422 lists each invalid field.
+
+Requests, approvals and leave (/api/v1/...): a request the rules refuse is 400 with why
+(the period, the reason, a half day, a comment to reject); 409 when it conflicts with
+what is there now (other leave or a correction of the same days, a month closed for
+payroll, a decision already taken, the balance left), so it may work once that changes.
 """
 
 import datetime
@@ -26,6 +31,9 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AuthRateThrottle
 
+from approvals import selectors as approvals_selectors
+from approvals import services as approvals_services
+from approvals.models import Request as ApprovalRequest
 from attendance import selectors as attendance_selectors
 from attendance import services as attendance_services
 from attendance.forms import RegisterForm
@@ -35,7 +43,7 @@ from core.spreadsheets import FileRefused, Limits
 from employees import selectors as employee_selectors
 from employees import services as employee_services
 from employees.forms import EmployeeForm
-from employees.models import EMPLOYEE_FIELDS
+from employees.models import EMPLOYEE_FIELDS, Employee, team_of
 from imports import batches as import_batches
 from imports.importers import IMPORTERS
 from imports.models import ImportBatch
@@ -44,6 +52,7 @@ from jobs import selectors as jobs_selectors
 from jobs import services as jobs_services
 from jobs.exports import export_start
 from jobs.models import Job
+from leave.models import LeaveType
 
 from . import schemas
 from . import selectors as api_selectors
@@ -722,7 +731,296 @@ def job_result(request, job_id: uuid.UUID):
     return job_files.result_response(job)
 
 
+# Requests (leave, attendance corrections) and their approval; leave balances, calendar
+
+requests_api = Operations(tags=["requests"])
+approvals_api = Operations(tags=["approvals"])
+leave_api = Operations(tags=["leave"])
+DECIDE = "approvals.decide_request"
+# Refusals of the request and leave rules that conflict with what is there now (other
+# leave, a closed month, a decision already taken, the balance left): 409. Asking again
+# may work once that changes. Any other refusal is 400, with its message.
+CONFLICT_CODES = DUPLICATE_CODES | {"overlap", "closed_month", "decided", "not_approved", "balance"}
+# The longest calendar answered at once: a quarter.
+MAX_CALENDAR_DAYS = 92
+
+
+def ruled(function, **kwargs):
+    """Call a service of requests or leave; its refusal becomes 409 (a conflict, see
+    CONFLICT_CODES), 403 (not yours to do) or 400, with its messages as one text."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        items = (
+            [e for errors in error.error_dict.values() for e in errors]
+            if hasattr(error, "error_dict")
+            else error.error_list
+        )
+        codes = {item.code for item in items}
+        status = 409 if codes & CONFLICT_CODES else 403 if "not_yours" in codes else 400
+        raise HttpError(status, " ".join(error.messages)) from None
+    except ObjectDoesNotExist:
+        raise HttpError(404, "It no longer exists: someone else deleted it a moment ago.") from None
+
+
+def _visible(request):
+    return approvals_selectors.visible_requests(user=request.user, scope=request.scope)
+
+
+def _request(request, request_id: uuid.UUID) -> ApprovalRequest:
+    return get_object_or_404(_visible(request), pk=request_id)
+
+
+def _own_employee(request):
+    return (
+        Employee.objects.select_related("department", "manager").filter(user=request.user).first()
+    )
+
+
+def _employee_by_code(request, code: str, *, writing: bool = False):
+    """Whom the caller names: themselves when `code` is empty (or their own), else someone in
+    their scope (404 outside it). To ask for someone else (`writing`), the caller is their
+    manager (higher up their reporting line) or HR (403 otherwise)."""
+    code = code.strip().upper()
+    own = _own_employee(request)
+    if not code or (own is not None and own.employee_id == code):
+        if own is None:
+            raise HttpError(
+                400, "Your account is no employee's: give the employee code of whom it is for."
+            )
+        return own
+    employee = employee_selectors.employee_by_code(code, scope=request.scope)
+    if employee is None:
+        raise HttpError(404, f"No employee you can see has the code {code}.")
+    if writing and not (request.user.has_perm(DECIDE) or employee.pk in team_of(request.user.pk)):
+        raise HttpError(
+            403, "You may ask for yourself, for your team as their manager, or for anyone as HR."
+        )
+    return employee
+
+
+class RequestFilters(Schema):
+    status: schemas.RequestStatus | None = None
+    kind: schemas.RequestKind | None = None
+    employee: schemas.Text = Field("", max_length=20, description="An employee code.")
+    mine: bool = Field(False, description="Only the requests for yourself.")
+    skip: int = Field(0, ge=0, le=BIGGEST)
+    limit: int = Field(100, ge=0, le=BIGGEST, description="At most 500 are returned.")
+
+
+@requests_api.get("/", response=list[schemas.RequestOut], permission=None)
+def list_requests(request, filters: Query[RequestFilters]):
+    """The requests you may see, newest first: those for you and your team (an HR admin:
+    everyone in their departments) and any waiting for your decision; at most 500."""
+    found = _visible(request)
+    if filters.status:
+        found = found.filter(status=filters.status)
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    if filters.employee.strip():
+        found = found.filter(employee__employee_id=filters.employee.strip().upper())
+    if filters.mine:
+        found = found.filter(employee__user=request.user)
+    skip, limit = filters.skip, min(filters.limit, MAX_LIMIT)
+    found = found.order_by("-created_at", "-pk")[skip : skip + limit]
+    return [api_selectors.request_row(row) for row in found]
+
+
+def _new(request: ApprovalRequest) -> Answer:
+    return Answer(201, api_selectors.request_detail(request))
+
+
+@requests_api.post(
+    "/leave",
+    response={201: schemas.RequestDetail, 404: schemas.Message, 409: schemas.Message},
+    permission=None,
+    summary="Ask for leave",
+)
+def request_leave(request, payload: schemas.LeaveRequestIn):
+    """Ask for leave, for yourself (no `employee`), for someone in your team as their
+    manager, or as HR for anyone in your departments; it waits for their manager (then HR,
+    if leave is routed so). 201 with the request. 404: no such employee (or not one you can
+    see), or no such leave type. 409: it overlaps other leave, falls in a month closed for
+    payroll, or takes more than the balance left. 400: any other refusal (the period, the
+    half day, the reason), with why."""
+    employee = _employee_by_code(request, payload.employee, writing=True)
+    leave_type = LeaveType.objects.filter(pk=payload.leave_type).first()
+    if leave_type is None:
+        raise HttpError(404, f"There is no leave type with the id {payload.leave_type}.")
+    created = ruled(
+        approvals_services.request_leave,
+        employee=employee,
+        leave_type=leave_type,
+        start=payload.start,
+        end=payload.end or payload.start,
+        part=payload.part,
+        reason=payload.reason,
+        by=request.user,
+    )
+    return _new(created)
+
+
+@requests_api.post(
+    "/correction",
+    response={201: schemas.RequestDetail, 404: schemas.Message, 409: schemas.Message},
+    permission=None,
+    summary="Ask for a correction of attendance",
+)
+def request_correction(request, payload: schemas.CorrectionRequestIn):
+    """Ask to correct attendance from `start` to `end` (at most 31 days that have come):
+    set a status on each working day, and/or add a check-in and a check-out each day. For
+    whom: as for leave. 404: no such employee you can see. 409: a correction of those days
+    already waits, or a month is closed for payroll. 400: any other refusal, with why."""
+    employee = _employee_by_code(request, payload.employee, writing=True)
+    created = ruled(
+        approvals_services.request_correction,
+        employee=employee,
+        start=payload.start,
+        end=payload.end or payload.start,
+        set_status=STATUS_BY_LABEL[payload.set_status.value] if payload.set_status else "",
+        check_in=payload.check_in,
+        check_out=payload.check_out,
+        reason=payload.reason,
+        by=request.user,
+    )
+    return _new(created)
+
+
+@requests_api.get(
+    "/{request_id}",
+    response={200: schemas.RequestDetail, 404: schemas.Message},
+    permission=None,
+)
+def get_request(request, request_id: uuid.UUID):
+    """A request you may see, with its timeline."""
+    return api_selectors.request_detail(_request(request, request_id))
+
+
+@requests_api.post(
+    "/{request_id}/cancel",
+    response={200: schemas.RequestDetail, 404: schemas.Message, 409: schemas.Message},
+    permission=None,
+    summary="Cancel a request",
+)
+def cancel_request(request, request_id: uuid.UUID):
+    """Take back a request still waiting: only whom it is for, or who asked. Leave's days
+    go back to the balance. 403: someone else's. 409: it is decided already."""
+    found = _request(request, request_id)
+    ruled(approvals_services.request_cancel, request=found, by=request.user)
+    return api_selectors.request_detail(_request(request, request_id))
+
+
+@requests_api.post(
+    "/{request_id}/revoke",
+    response={200: schemas.RequestDetail, 404: schemas.Message, 409: schemas.Message},
+    permission=DECIDE,
+    summary="Revoke an approved request (HR)",
+)
+def revoke_request(request, request_id: uuid.UUID, payload: schemas.RevokeIn):
+    """Take back an approved request, saying why (HR): leave's days go back to the balance
+    and off the attendance; a correction's punches are voided. 409: it is not approved, or
+    a month of it is closed for payroll."""
+    found = _request(request, request_id)
+    ruled(approvals_services.request_revoke, request=found, reason=payload.reason, by=request.user)
+    return api_selectors.request_detail(_request(request, request_id))
+
+
+class InboxFilters(Schema):
+    skip: int = Field(0, ge=0, le=BIGGEST)
+    limit: int = Field(100, ge=0, le=BIGGEST, description="At most 500 are returned.")
+
+
+@approvals_api.get("/", response=list[schemas.RequestOut], permission=None)
+def inbox(request, filters: Query[InboxFilters]):
+    """The requests waiting for your decision, oldest first: as manager, those waiting for
+    you; as HR, every one waiting in your departments. Never your own. At most 500."""
+    waiting = approvals_selectors.inbox(
+        user=request.user, scope=request.scope, is_hr=request.user.has_perm(DECIDE)
+    ).select_related("requested_by")
+    skip, limit = filters.skip, min(filters.limit, MAX_LIMIT)
+    return [api_selectors.request_row(row) for row in waiting[skip : skip + limit]]
+
+
+@approvals_api.post(
+    "/decide", response=schemas.DecideOut, permission=None, summary="Decide requests"
+)
+def decide(request, payload: schemas.DecideIn):
+    """Approve or reject requests at once (all in one transaction): those you may decide
+    are decided, or sent on to HR when the route asks for HR after the manager; each of the
+    others is listed with why (decided already, your own, waiting for someone else, in a
+    closed month, or not one you can see). Rejecting needs a comment (400 without)."""
+    result = ruled(
+        approvals_services.requests_decide,
+        ids=payload.ids,
+        approve=payload.action == "approve",
+        comment=payload.comment,
+        by=request.user,
+        is_hr=request.user.has_perm(DECIDE),
+        scope=request.scope,
+    )
+    rows = api_selectors.requests_loaded([r.pk for r in result.done + result.forwarded])
+    return {
+        "message": result.message,
+        "decided": [api_selectors.request_row(rows[r.pk]) for r in result.done],
+        "forwarded": [api_selectors.request_row(rows[r.pk]) for r in result.forwarded],
+        "refused": [
+            {"id": found.pk if found is not None else None, "reason": why}
+            for found, why in result.refused.items()
+        ],
+    }
+
+
+@leave_api.get("/types", response=list[schemas.LeaveTypeOut], permission=None)
+def leave_types(request):
+    """The types of leave that may be asked for, by name."""
+    return list(LeaveType.objects.filter(is_active=True).order_by("name"))
+
+
+class BalanceFilters(Schema):
+    employee: schemas.Text = Field(
+        "", max_length=20, description="An employee code; empty: yourself."
+    )
+    year: int | None = Field(None, ge=1900, le=2200, description="This year when left out.")
+
+
+@leave_api.get(
+    "/balances",
+    response={200: schemas.BalancesOut, 404: schemas.Message},
+    permission=None,
+)
+def leave_balances(request, filters: Query[BalanceFilters]):
+    """An employee's balance of each type of leave in a year: yours, or (an employee code)
+    anyone's you can see. In the current year, what is earned by today; in any other, by
+    its end. 404: no employee you can see has that code."""
+    employee = _employee_by_code(request, filters.employee)
+    year = filters.year or timezone.localdate().year
+    return api_selectors.balance_rows(employee, year=year, today=timezone.localdate())
+
+
+class CalendarFilters(Schema):
+    start: datetime.date
+    end: datetime.date
+    department: schemas.Text = Field("", max_length=100, description="A department's name.")
+
+
+@leave_api.get("/calendar", response=list[schemas.AwayOut], permission=None)
+def leave_calendar(request, filters: Query[CalendarFilters]):
+    """Approved leave of the people you can see (of one department, by name) that shares a
+    day with `start`–`end`, by first day: who is away, when. At most 92 days at once (400
+    beyond, or when `end` is before `start`)."""
+    if filters.end < filters.start:
+        raise HttpError(400, "The last day cannot be before the first day.")
+    if (filters.end - filters.start).days + 1 > MAX_CALENDAR_DAYS:
+        raise HttpError(400, f"Ask for at most {MAX_CALENDAR_DAYS} days at once.")
+    return api_selectors.away_rows(
+        filters.start, filters.end, scope=request.scope, department=filters.department.strip()
+    )
+
+
 api.add_router("/employees", employees.router)
 api.add_router("/attendance", attendance.router)
 api.add_router("", account.router)
 api.add_router("", jobs_api.router)
+api.add_router("/v1/requests", requests_api.router)
+api.add_router("/v1/approvals", approvals_api.router)
+api.add_router("/v1/leave", leave_api.router)

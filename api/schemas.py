@@ -3,7 +3,7 @@
 import datetime
 import uuid
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -32,6 +32,15 @@ def _storable(value: str) -> str:
         raise ValueError("Text may not contain a lone surrogate (\\ud800-\\udfff).") from None
     return value
 
+
+def _local(value: datetime.time) -> datetime.time:
+    if value.tzinfo is not None:
+        raise ValueError("Give a time of day without a zone (HH:MM): the organisation's own.")
+    return value
+
+
+# A time of day in the organisation's time zone.
+LocalTime = Annotated[datetime.time, AfterValidator(_local)]
 
 # Any text a client sends: the web forms refuse NUL characters the same way, and no
 # database can store them or a lone surrogate (which JSON's \u escapes can carry).
@@ -236,3 +245,172 @@ class ImportOut(Schema):
     check: JobOut | None
     import_job: JobOut | None = None
     imported_at: datetime.datetime | None = None
+
+
+# Requests (leave, attendance corrections), their approval, leave balances and calendar
+
+RequestKind = Literal["leave", "correction"]
+RequestStatus = Literal["pending", "approved", "rejected", "cancelled", "revoked"]
+RequestStage = Literal["manager", "hr"]
+LeavePart = Literal["full", "morning", "afternoon"]
+EventAction = Literal[
+    "submitted", "skipped", "forwarded", "approved", "rejected", "cancelled", "revoked"
+]
+Reason = Annotated[Text, Field(min_length=1, max_length=500)]
+
+
+class LeaveOfRequest(Schema):
+    leave_type_id: int
+    leave_type: str
+    part: LeavePart
+    days: float = Field(..., description="The days it takes from the balance.")
+
+
+class RequestOut(Schema):
+    """A request for leave or for a correction of attendance."""
+
+    id: uuid.UUID
+    kind: RequestKind
+    status: RequestStatus
+    stage: RequestStage = Field(
+        ..., description="Whose decision it waits for (while pending): the manager's or HR's."
+    )
+    summary: str = Field(..., description="What is asked, in a few words.")
+    employee: str = Field(..., description="The employee code of whom it is for.")
+    employee_name: str
+    department: str
+    start: datetime.date
+    end: datetime.date
+    reason: str
+    leave: LeaveOfRequest | None = Field(..., description="Leave: what is asked for.")
+    set_status: StatusLabel | None = Field(
+        ..., description="A correction: the status to set on each working day."
+    )
+    check_in: datetime.time | None = Field(..., description="A correction: a check-in each day.")
+    check_out: datetime.time | None = Field(..., description="A correction: a check-out each day.")
+    approver: str | None = Field(
+        ..., description="The employee code of the manager it waits for (null at HR's stage)."
+    )
+    approver_name: str | None
+    requested_by: str | None = Field(..., description="The account that asked (its name).")
+    created_at: datetime.datetime
+    decided_at: datetime.datetime | None
+
+
+class EventOut(Schema):
+    """One step of a request's timeline."""
+
+    action: EventAction
+    label: str
+    by: str | None = Field(..., description="The account that took it (its name); null: the app.")
+    comment: str
+    at: datetime.datetime
+
+
+class RequestDetail(RequestOut):
+    events: list[EventOut] = Field(..., description="The timeline, oldest first.")
+
+
+class LeaveRequestIn(Schema):
+    employee: Text = Field(
+        "",
+        max_length=20,
+        description="The employee code of whom it is for; empty: yourself.",
+        examples=[""],
+    )
+    leave_type: int = Field(..., ge=1, le=2**31 - 1, description="A leave type's id.")
+    start: datetime.date
+    end: datetime.date | None = Field(None, description="The last day; the first when left out.")
+    part: LeavePart = Field("full", description="morning or afternoon: half of one day.")
+    reason: Reason
+
+
+class CorrectionRequestIn(Schema):
+    employee: Text = Field(
+        "",
+        max_length=20,
+        description="The employee code of whom it is for; empty: yourself.",
+        examples=[""],
+    )
+    start: datetime.date
+    end: datetime.date | None = Field(None, description="The last day; the first when left out.")
+    set_status: StatusLabel | None = Field(
+        None, description="The status to set on each working day."
+    )
+    check_in: LocalTime | None = Field(None, description="A check-in to add on each day.")
+    check_out: LocalTime | None = Field(None, description="A check-out to add on each day.")
+    reason: Reason
+
+
+class RevokeIn(Schema):
+    reason: Reason
+
+
+class DecideIn(Schema):
+    ids: list[uuid.UUID] = Field(..., min_length=1, max_length=500)
+    action: Literal["approve", "reject"]
+    comment: Text = Field(
+        "", max_length=500, description="Needed to reject: the employee reads it."
+    )
+
+
+class Refused(Schema):
+    id: uuid.UUID | None = Field(
+        ..., description="The request's id; null for those that do not exist for you."
+    )
+    reason: str
+
+
+class DecideOut(Schema):
+    message: str = Field(..., examples=["2 decided, 1 not decided."])
+    decided: list[RequestOut] = Field(..., description="Approved or rejected now.")
+    forwarded: list[RequestOut] = Field(
+        ..., description="Approved by you as manager, and sent on to HR to approve."
+    )
+    refused: list[Refused] = Field(..., description="Not decided, each with why.")
+
+
+class LeaveTypeOut(Schema):
+    id: int
+    name: str
+    paid: bool
+    needs_approval: bool
+    half_days: bool = Field(..., description="Whether half days may be asked for.")
+    counts_non_working: bool = Field(
+        ..., description="Whether weekly off days and holidays count against the balance."
+    )
+    allow_negative: bool = Field(..., description="Whether the balance may go below zero.")
+    days_per_year: float
+    accrual: Literal["up_front", "monthly"]
+
+
+class BalanceOut(Schema):
+    leave_type_id: int
+    leave_type: str
+    year: int
+    yearly: float = Field(..., description="The year's entitlement.")
+    accrued: float = Field(..., description="Of which earned by the end of the year (or today).")
+    carried_over: float
+    taken: float = Field(..., description="Approved.")
+    pending: float = Field(..., description="Waiting for approval.")
+    available: float = Field(..., description="What may still be asked for.")
+
+
+class BalancesOut(Schema):
+    employee: str
+    employee_name: str
+    year: int
+    balances: list[BalanceOut]
+
+
+class AwayOut(Schema):
+    """Approved leave: who is away, when."""
+
+    employee: str
+    employee_name: str
+    department: str
+    leave_type: str
+    start: datetime.date
+    end: datetime.date
+    part: LeavePart
+    days: float

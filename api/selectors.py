@@ -9,9 +9,11 @@ from django.db.models import Q, QuerySet
 from ninja import Schema
 
 from accounts.scoping import Scope, scope_for
+from approvals.models import Event, Request
 from attendance import selectors as attendance_selectors
 from attendance.models import AttendanceRecord, Status
 from employees.models import Employee
+from leave import selectors as leave_selectors
 
 from . import schemas
 from .models import ApiToken
@@ -119,3 +121,118 @@ def today_rows(*, day: datetime.date, scope: Scope) -> list[dict]:
         }
         for pk, code, name, department, status in employees
     ]
+
+
+def _name(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()
+
+
+def request_row(request: Request) -> dict:
+    """`request` as a `RequestOut` row; its employee, department, approver, leave (and
+    type) and asker already loaded (approvals.selectors.visible_requests)."""
+    leave = request.leave
+    return {
+        "id": request.pk,
+        "kind": request.kind,
+        "status": request.status,
+        "stage": request.stage,
+        "summary": request.summary,
+        "employee": request.employee.employee_id,
+        "employee_name": request.employee.full_name,
+        "department": request.employee.department.name,
+        "start": request.start,
+        "end": request.end,
+        "reason": request.reason,
+        "leave": None
+        if leave is None
+        else {
+            "leave_type_id": leave.leave_type_id,
+            "leave_type": leave.leave_type.name,
+            "part": leave.part,
+            "days": leave.days,
+        },
+        "set_status": LABELS[request.set_status] if request.set_status else None,
+        "check_in": request.check_in,
+        "check_out": request.check_out,
+        "approver": request.approver.employee_id if request.approver_id else None,
+        "approver_name": request.approver.full_name if request.approver_id else None,
+        "requested_by": _name(request.requested_by),
+        "created_at": request.created_at,
+        "decided_at": request.decided_at,
+    }
+
+
+def request_detail(request: Request) -> dict:
+    """`request` as a `RequestDetail`: with its timeline (one query)."""
+    events = Event.objects.filter(request=request).select_related("by").order_by("at", "pk")
+    return {
+        **request_row(request),
+        "events": [
+            {
+                "action": event.action,
+                "label": event.get_action_display(),
+                "by": _name(event.by),
+                "comment": event.comment,
+                "at": event.at,
+            }
+            for event in events
+        ],
+    }
+
+
+def balance_rows(employee: Employee, *, year: int, today: datetime.date) -> dict:
+    """`employee`'s balance of each active type of leave in `year` as `BalancesOut`: what
+    is earned by `today` in the current year, by the year's end in any other."""
+    on = today if year == today.year else None
+    return {
+        "employee": employee.employee_id,
+        "employee_name": employee.full_name,
+        "year": year,
+        "balances": [
+            {
+                "leave_type_id": balance.leave_type.pk,
+                "leave_type": balance.leave_type.name,
+                "year": balance.year,
+                "yearly": balance.yearly,
+                "accrued": balance.accrued,
+                "carried_over": balance.carried_over,
+                "taken": balance.taken,
+                "pending": balance.pending,
+                "available": balance.available,
+            }
+            for balance in leave_selectors.balances(employee, year=year, on=on)
+        ],
+    }
+
+
+def away_rows(
+    start: datetime.date, end: datetime.date, *, scope: Scope, department: str = ""
+) -> list[dict]:
+    """Approved leave in `scope` (of the department named `department`, in any case) that
+    shares a day with `start`–`end`, as `AwayOut` rows. One query."""
+    employees = scope.limit(Employee.objects.all(), "department")
+    if department:
+        employees = employees.filter(department__name__iexact=department)
+    return [
+        {
+            "employee": leave.employee.employee_id,
+            "employee_name": leave.employee.full_name,
+            "department": leave.employee.department.name,
+            "leave_type": leave.leave_type.name,
+            "start": leave.start,
+            "end": leave.end,
+            "part": leave.part,
+            "days": leave.days,
+        }
+        for leave in leave_selectors.away_between(start, end, employees=employees)
+    ]
+
+
+def requests_loaded(ids) -> dict:
+    """The requests with these ids, by id, loaded as `request_row` reads them. One query."""
+    found = Request.objects.filter(pk__in=list(ids)).select_related(
+        "employee", "employee__department", "approver", "leave", "leave__leave_type", "requested_by"
+    )
+    return {request.pk: request for request in found}

@@ -60,9 +60,11 @@ def requests_of(employee) -> QuerySet[Request]:
 
 def visible_requests(*, user, scope: Scope) -> QuerySet[Request]:
     """Every request `user` may open: within their scope (their team, for an employee),
-    and any waiting for them."""
+    their own (an HR admin limited to other departments has some too), and any waiting
+    for them."""
     within = scope.limit(Request.objects.all(), "employee__department").values("pk")
-    return Request.objects.filter(Q(pk__in=within) | Q(approver__user=user)).select_related(
+    mine = Q(employee__user=user) | Q(approver__user=user)
+    return Request.objects.filter(Q(pk__in=within) | mine).select_related(
         "employee", "employee__department", "approver", "leave", "leave__leave_type", "requested_by"
     )
 

@@ -135,7 +135,7 @@ def request_correction(
         try:
             attendance_check(employee=employee, day=day, closures=closures)
         except ValidationError as error:
-            raise ValidationError({field_name: error.messages}) from None
+            raise ValidationError({field_name: error.error_list}) from None
     for day in _days(start, end):
         closures.check(employee, day)
     for entry in _punch_entries(employee, start, end, check_in, check_out, uuid.uuid4()):
@@ -301,7 +301,8 @@ class Decided:
 @transaction.atomic
 def requests_decide(*, ids, approve: bool, comment: str = "", by, is_hr, scope: Scope) -> Decided:
     """Approve (or reject) the requests with these ids that `by` may decide, all in one
-    transaction; say why of each refused. `is_hr(request)`: whether `by` decides it as HR.
+    transaction; say why of each refused. `is_hr`: whether `by` decides as HR (holds
+    `approvals.decide_request`); only requests within `scope` are decided at all.
     Rejecting needs a comment. A fixed number of queries for leave, a few per correction."""
     comment = (comment or "").strip()[:500]
     if not approve and not comment:

@@ -9,7 +9,9 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -19,13 +21,58 @@ from schemathesis.checks import (
 
 from api.endpoints import api
 from api.models import ApiToken
+from approvals.models import Request
+from approvals.services import request_correction, request_leave
+from attendance.models import Status
 from attendance.tests.factories import AttendanceRecordFactory
 from employees.tests.factories import DepartmentFactory, EmployeeFactory
+from leave.tests.factories import LeaveTypeFactory
 
 pytestmark = pytest.mark.django_db
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api"))
 schema.app = WSGIHandler()
+
+
+# The ids of the requests made below: generated ids of a request (in a path, or a list of
+# them to decide) are often swapped for one of these, so the operations on a request also
+# find one, not only answer 404.
+KNOWN_REQUESTS: list[str] = []
+
+
+@schema.hook
+def flatmap_path_parameters(context, path_parameters):
+    if not (
+        isinstance(path_parameters, dict) and "request_id" in path_parameters and KNOWN_REQUESTS
+    ):
+        return st.just(path_parameters)
+    known = st.sampled_from(KNOWN_REQUESTS).map(lambda pk: {**path_parameters, "request_id": pk})
+    return st.one_of(st.just(path_parameters), known)
+
+
+@schema.hook
+def flatmap_body(context, body):
+    if not (isinstance(body, dict) and isinstance(body.get("ids"), list) and KNOWN_REQUESTS):
+        return st.just(body)
+    known = st.lists(st.sampled_from(KNOWN_REQUESTS), min_size=1, max_size=len(KNOWN_REQUESTS))
+    return st.one_of(st.just(body), known.map(lambda ids: {**body, "ids": ids}))
+
+
+def test_the_fuzzer_drives_the_requests_operations():
+    labels = {result.ok().label for result in schema.get_all_operations()}
+    assert {
+        "GET /api/v1/requests/",
+        "POST /api/v1/requests/leave",
+        "POST /api/v1/requests/correction",
+        "GET /api/v1/requests/{request_id}",
+        "POST /api/v1/requests/{request_id}/cancel",
+        "POST /api/v1/requests/{request_id}/revoke",
+        "GET /api/v1/approvals/",
+        "POST /api/v1/approvals/decide",
+        "GET /api/v1/leave/types",
+        "GET /api/v1/leave/balances",
+        "GET /api/v1/leave/calendar",
+    } <= labels
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +96,42 @@ def api_key(django_user_model, settings):
         AttendanceRecordFactory(
             employee=employee, date=employee.date_joined + datetime.timedelta(days=1)
         )
+    # Requests: the fuzzer is an employee too (so it may ask for itself), reporting to
+    # someone with an account; types of leave (small ids, as generated ids often are)
+    # and requests of each kind to list, decide and look at.
+    joined = datetime.date(2000, 1, 3)
+    boss = EmployeeFactory(
+        employee_id="BOSS",
+        department=department,
+        date_joined=joined,
+        user=django_user_model.objects.create_user("boss"),
+    )
+    own = EmployeeFactory(
+        employee_id="FUZZ", department=department, date_joined=joined, user=user, manager=boss
+    )
+    annual = LeaveTypeFactory()
+    LeaveTypeFactory(name="Unpaid", paid=False, allow_negative=True)
+    today = timezone.localdate()
+    monday = datetime.date(today.year + 1, 2, 1)
+    monday += datetime.timedelta(days=(7 - monday.weekday()) % 7)
+    for employee in (own, boss):
+        request_leave(
+            employee=employee,
+            leave_type=annual,
+            start=monday,
+            end=monday + datetime.timedelta(days=4),
+            reason="Family visit",
+            by=user,
+        )
+        request_correction(
+            employee=employee,
+            start=today - datetime.timedelta(days=3),
+            end=today - datetime.timedelta(days=2),
+            set_status=Status.PRESENT,
+            reason="Forgot",
+            by=user,
+        )
+    KNOWN_REQUESTS[:] = [str(pk) for pk in Request.objects.values_list("pk", flat=True)]
     _, key = ApiToken.issue(user=user, name="schemathesis")
     return key
 

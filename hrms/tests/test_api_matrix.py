@@ -5,11 +5,16 @@ department of the objects used; "employee" and "team_lead" are employees, and th
 used reports to team_lead (see test_permission_matrix.py).
 """
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from api.models import ApiToken
+from approvals.services import request_leave
+from leave.tests.factories import LeaveTypeFactory
 
 from .test_permission_matrix import API_URLS, ROUTES, USERS
 
@@ -50,6 +55,20 @@ API_RULES = {
     ("api:get_job", "GET"): "401 404 404 ok 404 404 404",
     ("api:cancel_job", "POST"): "401 404 404 ok 404 404 404",
     ("api:job_result", "GET"): "401 404 404 ok 404 404 404",
+    # Requests (see request_of): anyone may ask, list, decide (refused unless theirs to
+    # decide) and read leave; a request is seen within one's scope; it is cancelled only by
+    # whom it is for or who asked (team_lead here), revoked only by HR.
+    ("api:list_requests", "GET"): READ,
+    ("api:request_leave", "POST"): READ,
+    ("api:request_correction", "POST"): READ,
+    ("api:get_request", "GET"): TEAM,
+    ("api:cancel_request", "POST"): "401 403 403 403 403 404 ok",
+    ("api:revoke_request", "POST"): HR,
+    ("api:inbox", "GET"): READ,
+    ("api:decide", "POST"): READ,
+    ("api:leave_types", "GET"): READ,
+    ("api:leave_balances", "GET"): READ,
+    ("api:leave_calendar", "GET"): READ,
 }
 # Each operation answers under both forms of its path (name_ is the other form).
 API_RULES.update(
@@ -78,7 +97,26 @@ def url_for(name, world, which="in"):
         kwargs["import_id"] = world["batch"].pk
     if "<job_id>" in route:
         kwargs["job_id"] = world["job"].pk
+    if "<request_id>" in route:
+        kwargs["request_id"] = request_of(world).pk
     return reverse(name, kwargs=kwargs)
+
+
+def request_of(world):
+    """A request for leave for the employee used (who reports to team_lead), asked by
+    team_lead: made the first time it is needed."""
+    if "request" not in world:
+        monday = datetime.date(timezone.localdate().year + 1, 2, 1)
+        monday += datetime.timedelta(days=(7 - monday.weekday()) % 7)
+        world["request"] = request_leave(
+            employee=world["objects"]["in"]["employee"],
+            leave_type=LeaveTypeFactory(),
+            start=monday,
+            end=monday,
+            reason="Family visit",
+            by=world["users"]["team_lead"],
+        )
+    return world["request"]
 
 
 def call(world, user_key, method, url):

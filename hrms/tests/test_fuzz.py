@@ -20,8 +20,10 @@ from hypothesis import strategies as st
 
 from api import endpoints
 from api.models import ApiToken
+from approvals.models import Event, Request
 from attendance.models import AttendanceRecord, Holiday
 from employees.models import Department, Employee
+from leave.models import Leave
 
 settings.register_profile(
     "ci",
@@ -95,7 +97,10 @@ def json_body(fields):
 def counts() -> dict:
     return {
         model.__name__: model.objects.count()
-        for model in (Department, Employee, AttendanceRecord, Holiday, ApiToken, LogEntry)
+        for model in (
+            *(Department, Employee, AttendanceRecord, Holiday, ApiToken, LogEntry),
+            *(Request, Event, Leave),
+        )
     }
 
 
@@ -193,6 +198,17 @@ API_OPERATIONS = {
         lambda w: f"/api/attendance/{w['record'].pk}",
         ["status", "note"],
     ),
+    "request leave": (
+        "post",
+        lambda w: "/api/v1/requests/leave",
+        ["employee", "leave_type", "start", "end", "part", "reason"],
+    ),
+    "request correction": (
+        "post",
+        lambda w: "/api/v1/requests/correction",
+        ["employee", "start", "end", "set_status", "check_in", "check_out", "reason"],
+    ),
+    "decide requests": ("post", lambda w: "/api/v1/approvals/decide", ["ids", "action", "comment"]),
 }
 API_QUERIES = {
     "list employees": ("/api/employees/", ["search", "department", "skip", "limit"]),
@@ -202,6 +218,10 @@ API_QUERIES = {
     ),
     "summary": ("/api/employees/{employee}/summary", ["x"]),
     "today": ("/api/attendance/today", ["department"]),
+    "requests": ("/api/v1/requests/", ["status", "kind", "employee", "mine", "skip", "limit"]),
+    "approvals": ("/api/v1/approvals/", ["skip", "limit"]),
+    "leave balances": ("/api/v1/leave/balances", ["employee", "year"]),
+    "leave calendar": ("/api/v1/leave/calendar", ["start", "end", "department"]),
 }
 
 

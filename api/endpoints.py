@@ -6,7 +6,8 @@ call is checked against the user's role and department limits, goes through the
 services the pages use, and is recorded in the audit trail. Errors: {"detail": "..."}
 for 400, 401, 403, 404, 409 and 429; 422 lists each invalid field.
 
-Requests, approvals and leave (/api/v1/...): a request the rules refuse is 400 with why
+Requests, approvals and leave (/api/requests, /api/approvals, /api/leave): a request the
+rules refuse is 400 with why
 (the period, the reason, a half day, a comment to reject); 409 when it conflicts with
 what is there now (other leave or a correction of the same days, a month closed for
 payroll, a decision already taken, the balance left), so it may work once that changes.
@@ -1021,6 +1022,6 @@ api.add_router("/employees", employees.router)
 api.add_router("/attendance", attendance.router)
 api.add_router("", account.router)
 api.add_router("", jobs_api.router)
-api.add_router("/v1/requests", requests_api.router)
-api.add_router("/v1/approvals", approvals_api.router)
-api.add_router("/v1/leave", leave_api.router)
+api.add_router("/requests", requests_api.router)
+api.add_router("/approvals", approvals_api.router)
+api.add_router("/leave", leave_api.router)

@@ -200,15 +200,15 @@ API_OPERATIONS = {
     ),
     "request leave": (
         "post",
-        lambda w: "/api/v1/requests/leave",
+        lambda w: "/api/requests/leave",
         ["employee", "leave_type", "start", "end", "part", "reason"],
     ),
     "request correction": (
         "post",
-        lambda w: "/api/v1/requests/correction",
+        lambda w: "/api/requests/correction",
         ["employee", "start", "end", "set_status", "check_in", "check_out", "reason"],
     ),
-    "decide requests": ("post", lambda w: "/api/v1/approvals/decide", ["ids", "action", "comment"]),
+    "decide requests": ("post", lambda w: "/api/approvals/decide", ["ids", "action", "comment"]),
 }
 API_QUERIES = {
     "list employees": ("/api/employees/", ["search", "department", "skip", "limit"]),
@@ -218,10 +218,10 @@ API_QUERIES = {
     ),
     "summary": ("/api/employees/{employee}/summary", ["x"]),
     "today": ("/api/attendance/today", ["department"]),
-    "requests": ("/api/v1/requests/", ["status", "kind", "employee", "mine", "skip", "limit"]),
-    "approvals": ("/api/v1/approvals/", ["skip", "limit"]),
-    "leave balances": ("/api/v1/leave/balances", ["employee", "year"]),
-    "leave calendar": ("/api/v1/leave/calendar", ["start", "end", "department"]),
+    "requests": ("/api/requests/", ["status", "kind", "employee", "mine", "skip", "limit"]),
+    "approvals": ("/api/approvals/", ["skip", "limit"]),
+    "leave balances": ("/api/leave/balances", ["employee", "year"]),
+    "leave calendar": ("/api/leave/calendar", ["start", "end", "department"]),
 }
 
 

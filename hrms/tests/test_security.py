@@ -115,11 +115,17 @@ def world(admin_user, one_of_each):
     batch = ImportBatch.objects.create(
         kind="employees", filename="new.csv", created_by=admin_user, preview_job=job
     )
+    from notifications.models import Kind, Notification
+
+    notification = Notification.objects.create(
+        user=admin_user, kind=Kind.REQUEST_SUBMITTED, title="A request waits", url="/"
+    )
     return {
         "objects": {"in": objects},
         "holiday": one_of_each["holiday"],
         "batch": batch,
         "job": job,
+        "notification": notification,
     }
 
 
@@ -132,6 +138,7 @@ DOWNLOADS_AND_PROBES = {
     "tokens:revoke",
     "jobs:cancel",
     "jobs:download",
+    "notifications:read_all",
     "people:invite",
     "timeclock:clock",
     # Single sign-on: redirects to the provider and back (404 while it is not set up).

@@ -29,9 +29,7 @@ class TestNotificationList:
             assert response.status_code == 302
             assert response["Location"].startswith("/login/")
 
-    def test_shows_only_mine_newest_first_unread_ones_said_in_words(
-        self, client, ada, bob, note
-    ):
+    def test_shows_only_mine_newest_first_unread_ones_said_in_words(self, client, ada, bob, note):
         old = note(ada, "Your leave was approved", read=True)
         Notification.objects.filter(pk=old.pk).update(
             created_at=timezone.now() - datetime.timedelta(days=1)
@@ -46,8 +44,9 @@ class TestNotificationList:
         assert html.index("A request waits for you") < html.index("Your leave was approved")
         # The unread one says so in words; the read one does not.
         items = html.split('<li class="notification')[1:]
-        assert "Unread" in items[0] and "Unread" not in items[1]
-        assert 'href="{}"'.format(open_url(old)) in html
+        assert "Unread" in items[0]
+        assert "Unread" not in items[1]
+        assert f'href="{open_url(old)}"' in html
 
     def test_pages_of_25_and_the_htmx_partial(self, client, ada, note, htmx_headers):
         for n in range(30):

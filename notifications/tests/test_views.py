@@ -109,7 +109,15 @@ class TestOpenNotification:
 
     @pytest.mark.parametrize(
         "url",
-        ["https://evil.example.com/", "//evil.example.com/x", "javascript:alert(1)", "", "x/y"],
+        [
+            "https://evil.example.com/",
+            "//evil.example.com/x",
+            "/\\evil.example.com/x",
+            "///evil.example.com/x",
+            "javascript:alert(1)",
+            "",
+            "x/y",
+        ],
     )
     def test_only_to_a_page_of_this_site(self, client, ada, note, url):
         notification = note(ada, url=url)

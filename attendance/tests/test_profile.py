@@ -215,5 +215,6 @@ class TestProfileCalendar:
         assert [day.code for day in days].count("P") == 21  # every weekday of March 2025
         # session, user, permissions (one query), department scope, employee (and their
         # manager), summary, the month's holidays, the month's records, history, the
-        # department its entry names, recent records, direct reports
-        assert few == many == 12
+        # department its entry names, recent records, direct reports, the top bar's unread
+        # notifications
+        assert few == many == 13

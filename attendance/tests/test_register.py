@@ -136,5 +136,5 @@ class TestRegister:
             "/attendance/register/", add, few=5, more=60, data={"month": "2025-03"}
         )
         # session, user, permissions (one query), department scope, holidays, count, page,
-        # records, totals, departments
-        assert few == many == 10
+        # records, totals, departments, the top bar's unread notifications
+        assert few == many == 11

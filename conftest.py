@@ -244,6 +244,11 @@ def matrix_world(db, django_user_model):
     from api.models import ApiToken
 
     token, _ = ApiToken.issue(user=users["hr"], name="matrix")
+    from notifications.models import Kind, Notification
+
+    notification = Notification.objects.create(
+        user=users["hr"], kind=Kind.REQUEST_SUBMITTED, title="A request waits", url="/"
+    )
     return {
         "objects": objects,
         "holiday": holiday,
@@ -251,6 +256,7 @@ def matrix_world(db, django_user_model):
         "batch": batch,
         "job": job,
         "token": token,
+        "notification": notification,
     }
 
 

@@ -40,6 +40,7 @@ from demo.data import create_demo_data
 from employees.models import Department, Employee
 from imports.models import ImportBatch
 from leave.models import LeaveType
+from notifications.models import Kind, Notification
 from timeclock.models import DayOutcome
 
 from .helpers import log_in
@@ -85,6 +86,7 @@ def samples(world: dict) -> dict[str, dict]:
         "jobs:cancel": {"pk": world["job"]},
         "jobs:download": {"pk": world["job"]},
         "tokens:revoke": {"pk": world["token"].pk},
+        "notifications:open": {"pk": world["notification"].pk},
         "timeclock:resolve": {
             "employee_id": world["exception"].employee_id,
             "day": world["exception"].date.isoformat(),
@@ -174,6 +176,26 @@ def world(hr_admin, live_server):
     Employee.objects.filter(pk=record.employee_id).update(user=hr_admin)
     holiday = Holiday.objects.create(date=datetime.date(2026, 12, 25), name="Christmas Day")
     token, _ = ApiToken.issue(user=hr_admin, name="Payroll sync")
+    # Unread notifications: the top bar says how many; one long title, to wrap.
+    notifications = [
+        Notification.objects.create(
+            user=hr_admin,
+            kind=Kind.APPROVAL_REMINDER,
+            title=f"{n} requests waiting for you over 2 days",
+            url=reverse("dashboard:home"),
+        )
+        for n in range(2, 14)
+    ]
+    notifications.append(
+        Notification.objects.create(
+            user=hr_admin,
+            kind=Kind.REQUEST_SUBMITTED,
+            title="Maximiliana Wolfeschlegelsteinhausenberger-Ostermann asks for leave from "
+            "Mon 4 Jan 2027 to Fri 15 Jan 2027",
+            body="Family visit abroad; back on Monday 18 January.",
+            url=reverse("dashboard:home"),
+        )
+    )
     client = Client()
     client.force_login(hr_admin, backend="accounts.backends.ModelBackend")
     upload = SimpleUploadedFile(
@@ -210,6 +232,7 @@ def world(hr_admin, live_server):
         "batch": batch,
         "job": ImportBatch.objects.get(pk=batch).preview_job_id,
         "token": token,
+        "notification": notifications[-1],
         # A day the time clock could not settle: a check-out that never came.
         "exception": DayOutcome.objects.filter(status="missing_checkout").first(),
     }

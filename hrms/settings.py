@@ -147,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.single_sign_on",  # the sign-in page's button
+                "notifications.context_processors.unread_notifications",  # the nav's count
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -471,6 +472,8 @@ SCHEDULED_TASKS = {
     "employees.tasks.close_accounts_of_leavers": "1 0 * * *",
     "timeclock.tasks.derive_days": "*/15 * * * *",
     "leave.tasks.carry_over": "5 0 1 1 *",
+    "timeclock.tasks.remind_to_clock_out": "0 * * * *",
+    "approvals.tasks.remind_approvers": "0 8 * * *",
 }
 
 # Loading a backup (loaddata) must not write new history for what it restores.

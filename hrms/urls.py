@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("timeclock.urls")),
     path("", include("approvals.urls")),
     path("", include("leave.urls")),
+    path("", include("notifications.urls")),
     path("employees/", include("employees.urls")),
     # After them, where "new" would be read as an employee code.
     path("employees/", include(profile_patterns)),

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from .models import EmailOptOut, Kind, Notification
+from .selectors import unread_key
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ def notify(*, kind: str, messages: list[Message]) -> int:
     ]
     if emails:
         transaction.on_commit(lambda: _send(emails))
+    _forget_unread({m.user.pk for m in messages})
     return len(messages)
 
 
@@ -80,4 +83,15 @@ def notifications_read(*, user, ids=None) -> int:
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        _forget_unread({user.pk})
+    return marked
+
+
+def _forget_unread(user_ids: set) -> None:
+    """Forget the kept unread counts of these users: now, and again once the transaction
+    commits (a page counting meanwhile would keep the count from before)."""
+    keys = [unread_key(user_id) for user_id in user_ids]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -287,6 +287,12 @@ def _spans(punches: list[PunchIn]):
     return spans, open_in
 
 
+def open_in(punches: list[PunchIn]) -> datetime.datetime | None:
+    """The "in" that `punches` leave open (no "out" after it), paired as `derive` pairs
+    them; None when the person is out."""
+    return _spans(sorted(punches, key=lambda p: p.at))[1]
+
+
 def _closed_off_day(day: datetime.date, zone: ZoneInfo, now: datetime.datetime) -> bool:
     end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
     return now >= end.astimezone(UTC) + CLOSE_AFTER

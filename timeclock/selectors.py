@@ -11,7 +11,7 @@ from attendance.calendar import Calendar
 from attendance.models import AttendanceRecord, Holiday
 from employees.models import Employee
 
-from .derivation import OFF, DayResult, PunchIn, derive, kept_mark, window
+from .derivation import OFF, DayResult, PunchIn, derive, kept_mark, open_in, shift, window
 from .models import (
     EXCEPTIONS,
     DayOutcome,
@@ -161,27 +161,11 @@ def working_days_of(
     return result
 
 
-@dataclass(frozen=True)
-class Explained:
-    """A day's result and where it comes from: the punches and the pattern, or HR's mark."""
-
-    result: DayResult
-    marked_by_hand: bool = False
-
-
-def days_results(
-    day: datetime.date,
-    *,
-    employee_ids=None,
-    now: datetime.datetime | None = None,
-) -> dict:
-    """{employee id: Explained}: the result of `day` for everyone employed on it who has a
-    pattern in force (or only `employee_ids`). HR's mark wins, and says so; otherwise it
-    is derived from the punches, the pattern in force, the holiday, and an excuse given
-    when resolving an exception. Read-only, and a fixed number of queries whatever the
-    number of people: the people with their patterns, the rules, the holiday, the
-    excuses, HR's marks, the punches."""
-    now = now or timezone.now()
+def shifts_on(day: datetime.date, *, employee_ids=None) -> dict:
+    """{employee id: (rule, zone, (from, until))}: for everyone employed on `day` who has
+    a pattern in force (or only `employee_ids`), the rule of `day`'s weekday (OFF when the
+    pattern has none), their time zone, and the instants whose punches belong to the day
+    (derivation.window). Two queries: the people with their patterns, and the rules."""
     people = Employee.objects.employed_on(day)
     if employee_ids is not None:
         people = people.filter(pk__in=list(employee_ids))
@@ -203,10 +187,71 @@ def days_results(
     for employee_id, (pattern_id, zone) in schedule.items():
         rule = rules.get(pattern_id, OFF)
         windows[employee_id] = (rule, zone, window(day, rule, zone))
+    return windows
+
+
+def still_in_after_shift(day: datetime.date, *, ended_before: datetime.datetime) -> dict:
+    """{employee id: the end of their shift, in their time zone}: those whose shift on
+    `day` ended before `ended_before` and who are still clocked in from it: their punches
+    of the day leave an "in" with no "out" after it (derivation.open_in, the pairing the
+    results use). Working days only: a holiday or a day off has no shift to end. Four
+    queries whatever the number of people."""
+    if Holiday.objects.filter(date=day).exists():
+        return {}
+    ends, windows = {}, {}
+    for employee_id, (rule, zone, bounds) in shifts_on(day).items():
+        if rule.working:
+            end = shift(day, rule, zone)[1]
+            if end < ended_before:
+                ends[employee_id], windows[employee_id] = end.astimezone(zone), bounds
+    if not ends:
+        return {}
+    earliest = min(start for start, _ in windows.values())
+    latest = max(end for _, end in windows.values())
+    punches: dict = {}
+    found = Punch.objects.filter(at__gte=earliest, at__lt=latest, void__isnull=True)
+    for employee_id, at, direction in found.order_by().values_list(
+        "employee_id", "at", "direction"
+    ):
+        if employee_id in windows:
+            start, end = windows[employee_id]
+            if start <= at < end:
+                punches.setdefault(employee_id, []).append(PunchIn(at, direction))
+    return {
+        employee_id: ends[employee_id]
+        for employee_id, theirs in punches.items()
+        if open_in(theirs) is not None
+    }
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A day's result and where it comes from: the punches and the pattern, or HR's mark."""
+
+    result: DayResult
+    marked_by_hand: bool = False
+
+
+def days_results(
+    day: datetime.date,
+    *,
+    employee_ids=None,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """{employee id: Explained}: the result of `day` for everyone employed on it who has a
+    pattern in force (or only `employee_ids`). HR's mark wins, and says so; otherwise it
+    is derived from the punches, the pattern in force, the holiday, and an excuse given
+    when resolving an exception. Read-only, and a fixed number of queries whatever the
+    number of people: the people with their patterns, the rules, the holiday, the
+    excuses, HR's marks, the punches."""
+    now = now or timezone.now()
+    windows = shifts_on(day, employee_ids=employee_ids)
+    if not windows:
+        return {}
     holiday = Holiday.objects.filter(date=day).values_list("name", flat=True).first() or ""
     mine = {"date": day}
     if employee_ids is not None:
-        mine["employee__in"] = list(schedule)
+        mine["employee__in"] = list(windows)
     excused = set(
         Resolution.objects.filter(**mine, action=Resolution.Action.EXCUSED).values_list(
             "employee_id", flat=True
@@ -222,7 +267,7 @@ def days_results(
     latest = max(end for _, _, (_, end) in windows.values())
     found = Punch.objects.filter(at__gte=earliest, at__lt=latest, void__isnull=True)
     if employee_ids is not None:
-        found = found.filter(employee__in=list(schedule))
+        found = found.filter(employee__in=list(windows))
     punches: dict = {}
     for employee_id, at, direction in found.order_by().values_list(
         "employee_id", "at", "direction"

@@ -15,14 +15,18 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, OuterRef, When
+from django.urls import reverse
 from django.utils import timezone
 
 from attendance.models import AttendanceRecord, closures_between
 from attendance.selectors import figures_changed
 from attendance.services import attendance_mark, attendance_update
 from core.db import one_writer_at_a_time
-from core.formats import format_moment
+from core.formats import format_clock, format_moment
 from employees.models import Employee
+from notifications.models import Kind as NotificationKind
+from notifications.models import Notification
+from notifications.services import Message, notify
 
 from . import lockout
 from .derivation import (
@@ -40,7 +44,7 @@ from .models import (
     Source,
     validate_kiosk_pin,
 )
-from .selectors import clock_state, days_results
+from .selectors import clock_state, day_bounds, days_results, still_in_after_shift
 
 
 @dataclass(frozen=True)
@@ -467,3 +471,56 @@ def punches_void(*, keys: list[uuid.UUID], reason: str, by) -> int:
         punch_void(punch=punch, reason=reason, by=by)
         count += 1
     return count
+
+
+# Someone still clocked in this long after their shift ended is reminded to clock out.
+REMIND_AFTER = datetime.timedelta(hours=1)
+
+
+def clock_out_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Remind everyone with an account who is still clocked in more than `REMIND_AFTER`
+    after their shift ended (yesterday's shift, which may have run past midnight, or
+    today's): selectors.still_in_after_shift. Once a day at most: nobody reminded today,
+    or since that shift ended, is reminded again. A fixed number of queries whatever the
+    number of people. Returns how many were reminded."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ends: dict = {}
+    for day in (today - datetime.timedelta(days=1), today):
+        ends.update(still_in_after_shift(day, ended_before=now - REMIND_AFTER))
+    if not ends:
+        return 0
+    people = list(
+        Employee.objects.filter(pk__in=list(ends), user__isnull=False, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    start_of_today = day_bounds(today)[0]
+    since = {person.user_id: min(start_of_today, ends[person.pk]) for person in people}
+    reminded = set()
+    if since:
+        for user_id, created_at in Notification.objects.filter(
+            kind=NotificationKind.CLOCK_OUT_REMINDER,
+            user__in=list(since),
+            created_at__gte=min(since.values()),
+        ).values_list("user_id", "created_at"):
+            if created_at >= since[user_id]:
+                reminded.add(user_id)
+    url = reverse("people:my_attendance")
+    return notify(
+        kind=NotificationKind.CLOCK_OUT_REMINDER,
+        messages=[
+            Message(
+                user=person.user,
+                title="You are still clocked in",
+                body=(
+                    f"Your shift ended at {format_clock(ends[person.pk])}, and you have not "
+                    "clocked out. If you have left, clock out now; if you left earlier, ask "
+                    "for a correction so the day counts."
+                ),
+                url=url,
+            )
+            for person in people
+            if person.user_id not in reminded
+        ],
+    )

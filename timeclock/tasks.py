@@ -14,7 +14,7 @@ from jobs.registry import register
 from jobs.runner import JobCancelled, JobContext
 
 from .imports import FileRefused, punches_import
-from .services import days_derive
+from .services import clock_out_reminders, days_derive
 
 IMPORT_PUNCHES = "timeclock.import_punches"
 
@@ -87,3 +87,10 @@ def derive_again(first: str, last: str, employee_ids: list[str] | None = None) -
         kept += days_derive(start, employee_ids=employee_ids)
         start += datetime.timedelta(days=1)
     return kept
+
+
+@task()
+def remind_to_clock_out() -> int:
+    """Every hour: remind those still clocked in an hour after their shift ended (once a
+    day at most). Returns how many were reminded."""
+    return clock_out_reminders()

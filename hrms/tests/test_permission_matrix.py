@@ -137,6 +137,12 @@ RULES = {
     "payroll:close": (HR, HR),
     "payroll:reopen": (HR, HR),
     "payroll:export": (HR, NO_POST),
+    # Everyone signed in has their own notifications and email preferences; opening one
+    # is its owner's (hr here): anyone else's does not exist.
+    "notifications:list": (READ, NO_POST),
+    "notifications:read_all": (NO_POST, "login ok ok ok ok ok ok"),
+    "notifications:settings": (READ, READ),
+    "notifications:open": ("login 404 404 ok 404 404 404", NO_POST),
 }
 # Every admin page is for staff only; none of these users is staff.
 ADMIN = "login admin admin admin admin admin admin"
@@ -225,6 +231,8 @@ def kwargs_for(name, route, world, which="in"):
             values["pk"] = world["token"].pk
         elif namespace == "payroll":
             values["pk"] = objects["closure"].pk
+        elif namespace == "notifications":
+            values["pk"] = world["notification"].pk
     return {
         key: value for key, value in values.items() if f":{key}>" in route or f"<{key}>" in route
     }

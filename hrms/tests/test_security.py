@@ -130,11 +130,17 @@ def world(admin_user, one_of_each):
         reason="A week away",
         by=admin_user,
     )
+    from notifications.models import Kind, Notification
+
+    notification = Notification.objects.create(
+        user=admin_user, kind=Kind.REQUEST_SUBMITTED, title="A request waits", url="/"
+    )
     return {
         "objects": {"in": objects},
         "holiday": one_of_each["holiday"],
         "batch": batch,
         "job": job,
+        "notification": notification,
     }
 
 
@@ -147,6 +153,7 @@ DOWNLOADS_AND_PROBES = {
     "tokens:revoke",
     "jobs:cancel",
     "jobs:download",
+    "notifications:read_all",
     "people:invite",
     "timeclock:clock",
     # A request's actions: a POST each, from its page.

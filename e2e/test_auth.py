@@ -66,7 +66,15 @@ def test_a_viewer_sees_no_change_buttons(page, make_user, staff):
     )
     navigation.get_by_text("More").click()  # the rest, on a screen narrower than 1536 px
     expect(navigation.get_by_role("link")).to_have_text(
-        ["Dashboard", "Employees", "Attendance", "Register", "Departments", "Holidays"]
+        [
+            "Dashboard",
+            "Employees",
+            "Attendance",
+            "Register",
+            "Who is out",
+            "Departments",
+            "Holidays",
+        ]
     )
 
     page.goto("/employees/")

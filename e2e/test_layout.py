@@ -35,11 +35,12 @@ from django.utils import timezone
 from api.models import ApiToken
 from approvals.models import Request
 from approvals.services import request_leave
-from attendance.models import AttendanceRecord, Holiday
+from attendance.models import AttendanceRecord, ClosedMonth, Holiday
 from demo.data import create_demo_data
 from employees.models import Department, Employee
 from imports.models import ImportBatch
 from leave.models import LeaveType
+from leave.services import calendar_feed_create
 from notifications.models import Kind, Notification
 from timeclock.models import DayOutcome
 
@@ -93,6 +94,12 @@ def samples(world: dict) -> dict[str, dict]:
         },
         "people:invite": code,
         "approvals:detail": {"pk": world["request"].pk},
+        "leave:feed": {"token": world["feed_token"]},
+        "payroll:reopen": {"pk": world["closure"].pk},
+        "payroll:export": {
+            "year": world["closure"].month.year,
+            "month": world["closure"].month.month,
+        },
         "approvals:cancel": {"pk": world["request"].pk},
         "approvals:revoke": {"pk": world["request"].pk},
         "people:my_attendance_export": {"fmt": "csv"},
@@ -222,7 +229,12 @@ def world(hr_admin, live_server):
             reason="A long-planned family visit to the other side of the country",
             by=hr_admin,
         )
+    closure = ClosedMonth.objects.filter(reopened_at__isnull=True).first() or (
+        ClosedMonth.objects.create(month=datetime.date(2001, 1, 1), closed_by=hr_admin)
+    )
     return {
+        "closure": closure,
+        "feed_token": calendar_feed_create(user=hr_admin),
         "request": waiting,
         "employee": employee,
         "former": Employee.objects.filter(is_active=False).first(),

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from attendance.models import Status as AttendanceStatus
-from core.formats import format_day_range
+from core.formats import format_day, format_day_range
 from employees.models import Employee
 from leave.models import Leave
 
@@ -155,6 +155,8 @@ class Request(models.Model):
     def period(self) -> str:
         if self.leave_id and self.leave.is_half_day:
             return self.leave.period
+        if self.start == self.end:
+            return format_day(self.start)
         return format_day_range(self.start, self.end)
 
     @property

@@ -74,32 +74,32 @@ def new_leave(request):
         own=own,
     )
     preview = None
-    if form.is_valid():
+    if request.method != "POST" and form.is_bound:  # "Check the days": no reason needed yet
+        if _checked(form, ("employee", "leave_type", "start", "end", "part")):
+            preview = _preview(form.cleaned_data)
+    elif form.is_valid():
         data = form.cleaned_data
-        if request.method == "POST":
-            try:
-                made = services.request_leave(
-                    employee=data["employee"],
-                    leave_type=data["leave_type"],
-                    start=data["start"],
-                    end=data["end"],
-                    part=data["part"],
-                    reason=data["reason"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if made.status == Request.Status.APPROVED:
-                    messages.success(
-                        request, f"{made.summary}: approved, as this type needs no approval."
-                    )
-                else:
-                    whom = made.approver.full_name if made.approver else "HR"
-                    messages.success(request, f"Asked for {made.summary}. It waits for {whom}.")
-                return redirect(made)
+        try:
+            made = services.request_leave(
+                employee=data["employee"],
+                leave_type=data["leave_type"],
+                start=data["start"],
+                end=data["end"],
+                part=data["part"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            preview = _preview(data)
+            if made.status == Request.Status.APPROVED:
+                messages.success(
+                    request, f"{made.summary}: approved, as this type needs no approval."
+                )
+            else:
+                whom = made.approver.full_name if made.approver else "HR"
+                messages.success(request, f"Asked for {made.summary}. It waits for {whom}.")
+            return redirect(made)
     employee = getattr(form, "cleaned_data", {}).get("employee")
     employee = employee if isinstance(employee, Employee) else own
     today = timezone.localdate()
@@ -113,6 +113,16 @@ def new_leave(request):
     }
     status = 400 if request.method == "POST" else 200
     return render_page(request, "approvals/new_leave.html", context, partial="form", status=status)
+
+
+def _checked(form, needed) -> bool:
+    """For a check before sending: whether the `needed` fields are valid. The errors of the
+    other fields (not filled in yet) are not shown."""
+    form.is_valid()
+    for name in list(form.errors):
+        if name not in needed:
+            del form.errors[name]
+    return all(name in form.cleaned_data for name in needed)
 
 
 def _preview(data) -> dict:
@@ -151,28 +161,32 @@ def new_correction(request):
         own=own,
     )
     days = []
-    if form.is_valid():
+    if request.method != "POST" and form.is_bound:  # "Show the days": nothing else needed
+        if _checked(form, ("employee", "start", "end")):
+            data = form.cleaned_data
+            if data["start"] <= data["end"]:
+                days = selectors.days_now(data["employee"], data["start"], data["end"])
+    elif form.is_valid():
         data = dict(form.cleaned_data)  # as sent: a refusal below takes fields out of the form's
         if data["start"] <= data["end"]:
             days = selectors.days_now(data["employee"], data["start"], data["end"])
-        if request.method == "POST":
-            try:
-                made = services.request_correction(
-                    employee=data["employee"],
-                    start=data["start"],
-                    end=data["end"],
-                    set_status=data["set_status"],
-                    check_in=data["check_in"],
-                    check_out=data["check_out"],
-                    reason=data["reason"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                whom = made.approver.full_name if made.approver else "HR"
-                messages.success(request, f"Asked: {made.summary}. It waits for {whom}.")
-                return redirect(made)
+        try:
+            made = services.request_correction(
+                employee=data["employee"],
+                start=data["start"],
+                end=data["end"],
+                set_status=data["set_status"],
+                check_in=data["check_in"],
+                check_out=data["check_out"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            whom = made.approver.full_name if made.approver else "HR"
+            messages.success(request, f"Asked: {made.summary}. It waits for {whom}.")
+            return redirect(made)
     context = {
         "form": form,
         "own": own,

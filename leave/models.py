@@ -187,6 +187,8 @@ class Leave(models.Model):
     def period(self) -> str:
         if self.part != self.Part.FULL:
             return f"{format_day(self.start)} ({self.get_part_display().split(' ')[0].lower()})"
+        if self.start == self.end:
+            return format_day(self.start)
         return format_day_range(self.start, self.end)
 
     @property

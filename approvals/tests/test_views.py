@@ -91,6 +91,14 @@ class TestNewLeave:
         )
         assert not Request.objects.exists()
 
+    def test_checking_needs_no_reason_yet(self, client, people, annual):
+        client.force_login(people["worker"].user)
+        start = monday_next_year()
+        data = {"employee": "WORK", "leave_type": annual.pk, "start": start, "end": start}
+        response = client.get(reverse("approvals:new_leave"), data | {"part": "full"})
+        assertContains(response, "This takes <strong>1 day</strong>")
+        assertNotContains(response, "This field is required")
+
     def test_too_much_is_refused_with_the_reason(self, client, people, annual):
         client.force_login(people["worker"].user)
         start = monday_next_year()
@@ -298,6 +306,14 @@ class TestNewCorrection:
         response = client.post(reverse("approvals:new_correction"), data)
         assertContains(response, "is closed for payroll", status_code=400)
         assert not Request.objects.exists()
+
+    def test_show_the_days_needs_only_the_dates(self, client, people):
+        client.force_login(people["worker"].user)
+        day = last_monday()
+        data = {"employee": "WORK", "start": day, "end": day}
+        response = client.get(reverse("approvals:new_correction"), data)
+        assertContains(response, "Not marked")
+        assertNotContains(response, "This field is required")
 
     def test_nothing_to_change_is_refused(self, client, people):
         client.force_login(people["worker"].user)

@@ -15,7 +15,7 @@ from core.htmx import render_page, safe_next
 from core.pagination import filtered_page
 from employees.models import Employee
 from leave.selectors import balances
-from leave.services import leave_count
+from leave.services import leave_check
 
 from . import selectors, services
 from .filters import InboxFilter
@@ -127,12 +127,12 @@ def _checked(form, needed) -> bool:
 
 def _preview(data) -> dict:
     """What the request would take, before it is sent (a GET of the filled-in form)."""
-    try:
-        counted = leave_count(
+    try:  # every rule it will be asked to obey: overlap, balance, closed months...
+        counted = leave_check(
             employee=data["employee"],
             leave_type=data["leave_type"],
             start=data["start"],
-            end=max(data["end"], data["start"]),
+            end=data["end"],
             part=data["part"],
         )
     except ValidationError as error:

@@ -99,6 +99,14 @@ class TestNewLeave:
         assertContains(response, "This takes <strong>1 day</strong>")
         assertNotContains(response, "This field is required")
 
+    def test_checking_says_what_would_be_refused(self, client, people, annual):
+        ask(people, monday_next_year())
+        client.force_login(people["worker"].user)
+        start = monday_next_year()
+        data = {"employee": "WORK", "leave_type": annual.pk, "start": start, "end": start}
+        response = client.get(reverse("approvals:new_leave"), data | {"part": "full"})
+        assertContains(response, "which overlaps this period")
+
     def test_too_much_is_refused_with_the_reason(self, client, people, annual):
         client.force_login(people["worker"].user)
         start = monday_next_year()

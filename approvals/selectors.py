@@ -1,11 +1,15 @@
 """Reads of requests: the approvals inbox, someone's own requests, a request's timeline."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from accounts.roles import HR_ADMIN
 from accounts.scoping import Scope
+from attendance.models import AttendanceRecord
 from employees.models import Employee
+from timeclock.models import DayOutcome
 
 from .models import Request
 
@@ -72,8 +76,6 @@ def visible_requests(*, user, scope: Scope) -> QuerySet[Request]:
 def askable(*, user, scope: Scope):
     """The employees `user` may ask for: themselves; their team, if they manage one; anyone
     in their scope, for HR (who hold `approvals.decide_request`)."""
-    from employees.models import Employee
-
     people = Employee.objects.filter(is_active=True)
     if user.has_perm(PERMISSION) or scope.own_team_only:
         return scope.limit(people, "department")
@@ -83,11 +85,6 @@ def askable(*, user, scope: Scope):
 def days_now(employee, start, end) -> list[dict]:
     """Each day from `start` to `end` (at most 31) as it stands: its attendance record's
     status and where it came from, and the time clock's reason. Two queries."""
-    import datetime
-
-    from attendance.models import AttendanceRecord
-    from timeclock.models import DayOutcome
-
     end = min(end, start + datetime.timedelta(days=30))
     records = {
         r.date: r

@@ -23,7 +23,8 @@ from .forms import CorrectionRequestForm, DecideForm, LeaveRequestForm, ReasonFo
 from .models import Request
 
 REQUESTS_PER_PAGE = 25
-INBOX_PER_PAGE = 50
+# As many as the exceptions inbox: a page renders well under 50 ms with 1,000 waiting.
+INBOX_PER_PAGE = 25
 
 
 def _own_employee(request) -> Employee | None:

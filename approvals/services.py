@@ -54,7 +54,7 @@ def _reason(reason: str) -> str:
     return reason[:500]
 
 
-def _check_asker(employee: Employee, by) -> None:
+def _check_employed(employee: Employee) -> None:
     if not employee.is_active or (
         employee.date_left is not None and employee.date_left < timezone.localdate()
     ):
@@ -75,7 +75,7 @@ def request_leave(
     """Ask for leave for `employee` (by them, their manager or HR). It holds its days of
     the balance while it waits; a type that needs no approval is approved at once."""
     reason = _reason(reason)
-    _check_asker(employee, by)
+    _check_employed(employee)
     leave = leave_request(
         employee=employee, leave_type=leave_type, start=start, end=end, part=part, by=by
     )

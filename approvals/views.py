@@ -223,8 +223,6 @@ def detail(request, pk):
         and request.user.pk in (item.employee.user_id, item.requested_by_id),
         "may_revoke": is_hr and item.status == Request.Status.APPROVED,
         "balance": _balance(item),
-        "decide_form": DecideForm(initial={"ids": [item.pk]}),
-        "revoke_form": ReasonForm(),
     }
     return render(request, "approvals/detail.html", context)
 
@@ -276,7 +274,7 @@ def inbox(request):
     or many at once."""
     waiting = selectors.inbox(user=request.user, scope=request.scope, is_hr=_is_hr(request))
     filterset, page = filtered_page(request, InboxFilter, waiting, per_page=INBOX_PER_PAGE)
-    context = {"filter": filterset, "page": page, "form": DecideForm()}
+    context = {"filter": filterset, "page": page}
     return render_page(request, "approvals/inbox.html", context, partial="results")
 
 

@@ -204,7 +204,6 @@ def test_a_fixed_number_of_queries(sales):
             punch(person, at(17), "out")
     assert count() == few
     assert len(reminded()) == 21
-    print("clock_out_reminders queries:", few)
 
 
 def test_the_hourly_task_and_its_schedule(sales, settings):
